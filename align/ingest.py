@@ -1,0 +1,206 @@
+"""Reading articles from JSON Lines, text and HTML files, and folders of them.
+
+Every input becomes an :class:`ArticleInput` with its cleaned text and the raw input it
+came from, or a :class:`Problem` naming the file (and line) and what was wrong. A bad
+line or file never stops the rest of the input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .clean import clean_text, normalise
+from .errors import InputError, UnsupportedInput
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+MAX_ARTICLE_CHARS = 200_000
+_FIELDS = {"outlet", "text", "html", "id", "title", "url", "published", "lang"}
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """One article ready to store: cleaned text plus everything the input said about it."""
+
+    outlet: str
+    text: str
+    raw: str
+    source: str
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    lang: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha1(f"{self.outlet}\n{self.text}".encode()).hexdigest()
+
+    @property
+    def article_id(self) -> str:
+        return self.id or "a-" + self.content_hash[:16]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that was skipped, and why."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+def read_paths(paths: list[Path], outlet: str | None = None) -> Iterator[ArticleInput | Problem]:
+    """Articles and problems from files and folders, in a stable (sorted) order."""
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and _readable_suffix(p))
+            if not files:
+                yield Problem(str(path), "folder holds no .jsonl, .txt or .html files")
+            for file in files:
+                yield from read_file(file, outlet)
+        elif path.exists():
+            yield from read_file(path, outlet)
+        else:
+            yield Problem(str(path), "no such file or folder")
+
+
+def _readable_suffix(path: Path) -> bool:
+    return path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+
+def read_file(path: Path, outlet: str | None = None) -> Iterator[ArticleInput | Problem]:
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+        if suffix in JSONL_SUFFIXES:
+            yield from _read_jsonl(path, data)
+            return
+        if not _readable_suffix(path):
+            raise UnsupportedInput(f"unsupported file type {suffix or '(none)'}: use .jsonl, .txt or .html")
+        text = decode(data)
+        name = outlet or path.parent.name
+        if not name:
+            raise InputError("no outlet: pass --outlet or put the file in a folder named for its outlet")
+        kind = "html" if suffix in HTML_SUFFIXES else "text"
+        yield make_article({"outlet": name, kind: text}, source=str(path), raw=text)
+    except (InputError, OSError) as exc:
+        yield Problem(str(path), exc.message if isinstance(exc, InputError) else str(exc))
+
+
+def _read_jsonl(path: Path, data: bytes) -> Iterator[ArticleInput | Problem]:
+    text = decode(data)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
+            yield make_article(record, source=where, raw=line)
+        except InputError as exc:
+            yield Problem(where, exc.message)
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), else windows-1251; binary is refused."""
+    if not data.strip():
+        raise UnsupportedInput("empty file")
+    sample = data[:65536]
+    controls = sum(b < 9 or 13 < b < 32 for b in sample)
+    if b"\x00" in sample or controls > len(sample) * 0.05:
+        raise UnsupportedInput("binary content, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1251", errors="replace")
+
+
+def make_article(record: Any, source: str, raw: str) -> ArticleInput:
+    """Validate one input record and clean its text; errors name the field."""
+    if not isinstance(record, dict):
+        raise InputError(f"expected a JSON object, got {type(record).__name__}")
+    unknown = sorted(set(record) - _FIELDS)
+    if unknown:
+        raise InputError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(_FIELDS))}")
+    outlet = _string(record, "outlet", required=True)
+    text, html = _string(record, "text"), _string(record, "html")
+    if text is None and html is None:
+        raise InputError("one of 'text' or 'html' is required")
+    body = text if text is not None else _html_to_text(html or "")
+    cleaned = clean_text(body)
+    if not cleaned.strip():
+        raise UnsupportedInput("no article text left after removing markup and page junk")
+    if len(cleaned) > MAX_ARTICLE_CHARS:
+        raise InputError(f"article text is {len(cleaned):,} characters; the limit is {MAX_ARTICLE_CHARS:,}")
+    ident = record.get("id")
+    if ident is not None and not isinstance(ident, str | int) or isinstance(ident, bool):
+        raise InputError("field 'id' must be a string or an integer")
+    lang = _string(record, "lang")
+    if lang is not None and not (2 <= len(lang) <= 3 and lang.isalpha()):
+        raise InputError(f"field 'lang' must be an ISO 639-1 code like 'ru', got {lang!r}")
+    return ArticleInput(
+        outlet=" ".join((outlet or "").split()),
+        text=cleaned,
+        raw=raw,
+        source=source,
+        id=None if ident is None else str(ident),
+        title=_string(record, "title"),
+        url=_string(record, "url"),
+        published=parse_published(_string(record, "published")),
+        lang=lang.lower() if lang else None,
+    )
+
+
+def _string(record: dict[str, Any], name: str, required: bool = False) -> str | None:
+    value = record.get(name)
+    if value is None:
+        if required:
+            raise InputError(f"field '{name}' is required")
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"field '{name}' must be a string, got {type(value).__name__}")
+    value = normalise(value)
+    if required and not value.strip():
+        raise InputError(f"field '{name}' is empty")
+    return value
+
+
+def parse_published(value: str | None) -> str | None:
+    """ISO 8601 date or date-time, normalised; anything else is an error naming the field."""
+    if value is None or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InputError(f"field 'published' is not an ISO 8601 date: {value!r}") from exc
+    return parsed.isoformat()
+
+
+def _html_to_text(html: str) -> str:
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    if text is None:
+        # Very short pages defeat trafilatura's heuristics; fall back to the bare text.
+        from lxml import html as lxml_html
+
+        try:
+            tree = lxml_html.fromstring(html)
+        except (ValueError, SyntaxError) as exc:
+            raise InputError("unreadable HTML") from exc
+        for bad in tree.xpath("//script|//style|//noscript"):
+            bad.drop_tree()
+        text = "\n".join(t.strip() for t in tree.itertext() if t.strip())
+    return text

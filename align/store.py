@@ -1,0 +1,259 @@
+"""The SQLite store: articles with their raw input, segments, vectors and events.
+
+It is the source of truth of an index directory; the FAISS file is derived from the
+vectors kept here and can always be rebuilt from them. One connection per process,
+WAL journal, every write in one transaction, so a crash leaves either the old or the new
+state and concurrent readers never see half a write.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import IndexCorrupt, NotFound
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    outlet TEXT NOT NULL,
+    title TEXT,
+    url TEXT,
+    published TEXT,
+    lang_given TEXT,
+    lang TEXT,
+    lang_code TEXT,
+    text TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    source TEXT,
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS segments (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    timestamp TEXT,
+    time TEXT,
+    text TEXT NOT NULL,
+    lang TEXT,
+    lang_code TEXT,
+    vector BLOB
+);
+CREATE INDEX IF NOT EXISTS segments_article ON segments(article_id);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    ord INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: str
+    outlet: str
+    title: str | None
+    url: str | None
+    published: str | None
+    lang_given: str | None
+    text: str
+    raw: str
+    content_hash: str
+    source: str | None
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    rowid: int
+    id: str
+    article_id: str
+    outlet: str
+    ord: int
+    start: int
+    end: int
+    kind: str
+    timestamp: str | None
+    time: str | None
+    text: str
+    lang: str | None
+    lang_code: str | None
+    published: str | None
+    title: str | None
+
+
+class Store:
+    """A SQLite file of articles, segments, vectors and events."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            with self._db:
+                self._db.executescript(_SCHEMA)
+                self._db.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorrupt(f"{path}: not a readable align store: {exc}") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: all of it lands, or none of it."""
+        with self._db:
+            yield self._db
+
+    # -- articles ---------------------------------------------------------------------
+    def find_by_hash(self, content_hash: str) -> str | None:
+        row = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return str(row["id"]) if row else None
+
+    def has_article(self, article_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add_article(self, db: sqlite3.Connection, a: ArticleRow) -> None:
+        db.execute(
+            "INSERT INTO articles(id, outlet, title, url, published, lang_given, text, raw,"
+            " content_hash, source) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (a.id, a.outlet, a.title, a.url, a.published, a.lang_given, a.text, a.raw,
+             a.content_hash, a.source),
+        )
+
+    def add_segments(self, db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Rows of (id, article_id, ord, start, end, kind, timestamp, time, text)."""
+        db.executemany(
+            "INSERT INTO segments(id, article_id, ord, start, end, kind, timestamp, time, text)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        row = self._db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        return dict(row)
+
+    def delete_article(self, article_id: str) -> list[int]:
+        """Remove an article and its segments; returns the removed segments' row ids."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT rowid FROM segments WHERE article_id = ?", (article_id,)).fetchall()
+            if db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount == 0:
+                raise NotFound(f"no article with id {article_id!r}")
+        return [int(r["rowid"]) for r in rows]
+
+    def articles_needing_detection(self) -> list[sqlite3.Row]:
+        return self._db.execute(
+            "SELECT id, text, lang_given FROM articles WHERE lang IS NULL ORDER BY rowid"
+        ).fetchall()
+
+    def set_article_lang(self, db: sqlite3.Connection, article_id: str, lang: str, code: str | None) -> None:
+        db.execute("UPDATE articles SET lang = ?, lang_code = ? WHERE id = ?", (lang, code, article_id))
+
+    def counts(self) -> dict[str, int]:
+        one = self._db.execute
+        return {
+            "articles": int(one("SELECT count(*) FROM articles").fetchone()[0]),
+            "segments": int(one("SELECT count(*) FROM segments").fetchone()[0]),
+            "embedded": int(one("SELECT count(*) FROM segments WHERE vector IS NOT NULL").fetchone()[0]),
+            "events": int(one("SELECT count(*) FROM events").fetchone()[0]),
+        }
+
+    # -- segments ---------------------------------------------------------------------
+    _SEGMENT_SELECT = (
+        "SELECT s.rowid, s.id, s.article_id, a.outlet, s.ord, s.start, s.end, s.kind, s.timestamp,"
+        " s.time, s.text, s.lang, s.lang_code, a.published, a.title"
+        " FROM segments s JOIN articles a ON a.id = s.article_id"
+    )
+
+    def segments(self, where: str = "", params: tuple[Any, ...] = ()) -> list[SegmentRow]:
+        sql = f"{self._SEGMENT_SELECT} {where} ORDER BY s.rowid"
+        return [SegmentRow(*tuple(r)) for r in self._db.execute(sql, params).fetchall()]
+
+    def segment(self, segment_id: str) -> SegmentRow:
+        rows = self.segments("WHERE s.id = ?", (segment_id,))
+        if not rows:
+            raise NotFound(f"no segment with id {segment_id!r}")
+        return rows[0]
+
+    def segments_by_rowid(self, rowids: list[int]) -> dict[int, SegmentRow]:
+        out: dict[int, SegmentRow] = {}
+        for lo in range(0, len(rowids), 500):
+            chunk = rowids[lo : lo + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update({s.rowid: s for s in self.segments(f"WHERE s.rowid IN ({marks})", tuple(chunk))})
+        return out
+
+    def unembedded(self) -> list[SegmentRow]:
+        return self.segments("WHERE s.vector IS NULL")
+
+    def set_segment_lang(self, db: sqlite3.Connection, rowid: int, lang: str, code: str | None) -> None:
+        db.execute("UPDATE segments SET lang = ?, lang_code = ? WHERE rowid = ?", (lang, code, rowid))
+
+    def set_vectors(self, db: sqlite3.Connection, rowids: list[int], vectors: np.ndarray[Any, Any]) -> None:
+        db.executemany(
+            "UPDATE segments SET vector = ? WHERE rowid = ?",
+            [(v.astype(np.float32).tobytes(), r) for r, v in zip(rowids, vectors, strict=True)],
+        )
+
+    def vectors(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
+        """(rowids, raw vectors, languages) of every embedded segment, in rowid order."""
+        rows = self._db.execute(
+            "SELECT rowid, vector, lang FROM segments WHERE vector IS NOT NULL ORDER BY rowid"
+        ).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32), []
+        ids = np.fromiter((r["rowid"] for r in rows), dtype=np.int64, count=len(rows))
+        vecs = np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows])
+        return ids, vecs, [str(r["lang"] or "other") for r in rows]
+
+    def language_sums(self) -> dict[str, tuple[np.ndarray[Any, Any], int]]:
+        """Per language: the sum of raw segment vectors and their count."""
+        sums: dict[str, tuple[np.ndarray[Any, Any], int]] = {}
+        for r in self._db.execute("SELECT vector, lang FROM segments WHERE vector IS NOT NULL"):
+            v = np.frombuffer(r["vector"], dtype=np.float32)
+            lang = str(r["lang"] or "other")
+            total, n = sums.get(lang, (np.zeros_like(v), 0))
+            sums[lang] = (total + v, n + 1)
+        return sums
+
+    # -- events -----------------------------------------------------------------------
+    def replace_events(self, events: list[dict[str, Any]]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM events")
+            db.executemany(
+                "INSERT INTO events(id, ord, data) VALUES (?,?,?)",
+                [(e["event_id"], i, json.dumps(e, ensure_ascii=False)) for i, e in enumerate(events)],
+            )
+
+    def events(self) -> list[dict[str, Any]]:
+        return [json.loads(r["data"]) for r in self._db.execute("SELECT data FROM events ORDER BY ord")]
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row["value"]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
