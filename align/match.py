@@ -12,7 +12,10 @@ Linking. Two segments of different outlets are linked when each is the other's b
 match within the other's outlet and the margin clears the threshold (an outlet tells an
 event once, or a few times; mutual best matches were exact on WMT22 ru-en news). A
 one-way best match links too when the margin is strong, which also joins an outlet's own
-retellings (a live blog reporting the same drones at 05:00 and 03:58). Segments further
+retellings inside one article (a live blog reporting the same drones at 05:00 and 03:58).
+Separate articles of one outlet are never linked directly: measured on WMT22, that rule
+alone merged unrelated stories of similar topic; they meet in an event through other
+outlets' segments. Segments further
 apart in time than the window are only linked on a very strong margin: similar events on
 different days stay apart. Events are the connected components.
 """
@@ -124,6 +127,8 @@ def links(nodes: list[Node], hood: Neighbourhood, window_hours: float) -> list[L
             margin = cos / max(1e-6, (float(hood.density[i]) + float(hood.density[j])) / 2)
             hours = hours_apart(node.time, nodes[j].time)
             mutual = best[j].get(node.outlet, (-1, 0.0))[0] == i
+            if outlet == node.outlet and nodes[j].article_id != node.article_id:
+                continue  # one outlet's separate articles join an event only through others
             if hours is not None and hours > window_hours:
                 rule, needed = "far", MARGIN_FAR
             elif outlet != node.outlet and mutual:
