@@ -54,7 +54,8 @@ def centre(vectors: np.ndarray[Any, Any], langs: list[str], means: Means) -> np.
     offsets = np.stack([means.get(lang, means["other"]) for lang in langs])
     out = vectors - offsets
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (out / np.maximum(norms, 1e-12)).astype(np.float32)
+    result: np.ndarray[Any, Any] = (out / np.maximum(norms, 1e-12)).astype(np.float32)
+    return result
 
 
 def drift(old: Means, new: Means) -> float:

@@ -95,7 +95,7 @@ def clean_text(text: str) -> str:
     """Remove page junk; keep paragraphs separated by one blank line."""
     paragraphs = [p for p in _paragraphs(normalise(text)) if not is_junk_line(p)]
     # Leading one- or two-word lines are breadcrumbs ("Europe", "World news").
-    while len(paragraphs) > 1 and len(paragraphs[0].split()) <= 2 and not paragraphs[0][-1:] in ".!?":
+    while len(paragraphs) > 1 and len(paragraphs[0].split()) <= 2 and paragraphs[0][-1:] not in ".!?":
         paragraphs.pop(0)
     kept: list[str] = []
     for i, para in enumerate(paragraphs):

@@ -95,7 +95,9 @@ class SentenceTransformerEmbedder:
             torch.set_num_threads(threads)
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.name = f"sentence-transformers:{path.name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         self._batch = max(1, batch_size)
         self._window = int(self._model.max_seq_length or 256) - 2
 
@@ -165,4 +167,5 @@ def embed_segments(embedder: Embedder, texts: list[str]) -> Vectors:
     if sentences:
         np.add.at(out, np.asarray(owner), embedder.embed(sentences))
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (out / np.maximum(norms, 1e-12)).astype(np.float32)
+    result: Vectors = (out / np.maximum(norms, 1e-12)).astype(np.float32)
+    return result

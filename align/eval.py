@@ -24,7 +24,7 @@ import numpy as np
 
 from . import centre
 from .detect import detect
-from .embed import Embedder, embed_segments, make_embedder
+from .embed import Embedder, make_embedder
 from .errors import InputError
 from .ingest import make_article
 from .settings import Settings
@@ -55,7 +55,7 @@ def margin_retrieval(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], k: int = 
 
 def eval_tatoeba(embedder: Embedder, data: Path, limit: int | None) -> list[tuple[str, ...]]:
     prior = centre.prior_means(embedder)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for code, lang in LANG_OF.items():
         src = data / "tatoeba" / f"tatoeba.{code}-eng.{code}"
         eng = data / "tatoeba" / f"tatoeba.{code}-eng.eng"
@@ -71,7 +71,7 @@ def eval_tatoeba(embedder: Embedder, data: Path, limit: int | None) -> list[tupl
 
 
 def eval_langid(data: Path, limit: int | None) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for kind in ("sentences", "word-pairs"):
         for lang in ("bg", "ru", "uk", "en"):
             path = data / "langid" / kind / f"{lang}.txt"
@@ -105,7 +105,7 @@ def wmt_documents(path: Path, limit: int | None = None) -> list[tuple[str, str, 
 def eval_wmt(settings: Settings, embedder: Embedder, data: Path, limit: int | None) -> list[tuple[str, ...]]:
     from .pipeline import Align
 
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for lang in ("ru", "uk"):
         path = data / "wmt22" / f"wmttest2022.{lang}-en.all.xml"
         if not path.exists():
@@ -118,8 +118,9 @@ def eval_wmt(settings: Settings, embedder: Embedder, data: Path, limit: int | No
             for did, src, ref in docs:
                 if not src.strip() or not ref.strip():
                     continue
-                inputs.append(make_article({"id": f"{lang}:{did}", "outlet": f"{lang}-outlet", "text": src, "lang": lang}, did, src))
-                inputs.append(make_article({"id": f"en:{did}", "outlet": "en-outlet", "text": ref, "lang": "en"}, did, ref))
+                for code, text in ((lang, src), ("en", ref)):
+                    record = {"id": f"{code}:{did}", "outlet": f"{code}-outlet", "text": text, "lang": code}
+                    inputs.append(make_article(record, did, text))
             app.ingest_inputs(inputs)
             app.build()
             events = app.match()
@@ -168,7 +169,7 @@ def run_eval(settings: Settings, data: Path | None = None, parts: list[str] | No
     if "langid" in parts:
         table += eval_langid(data, limit)
     if "tatoeba" in parts:
-        table += [("", "cosine", "margin", "published e5-small fp32")] + eval_tatoeba(embedder, data, limit)
+        table += [("", "cosine", "margin", "published e5-small fp32"), *eval_tatoeba(embedder, data, limit)]
     if "wmt" in parts:
         table += eval_wmt(settings, embedder, data, limit)
     for row in table:

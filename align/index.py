@@ -52,6 +52,15 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
             os.unlink(tmp)
 
 
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_npz(path: Path, arrays: dict[str, Any]) -> None:
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
 class IndexDir:
     """An opened index directory bound to one embedder."""
 
@@ -92,7 +101,7 @@ class IndexDir:
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         text = json.dumps(manifest, indent=2, sort_keys=True)
-        atomic_write(self.manifest_path, lambda p: p.write_text(text, encoding="utf-8"))
+        atomic_write(self.manifest_path, lambda p: _write_text(p, text))
 
     # -- language means -----------------------------------------------------------------
     def _load_means(self) -> centre.Means:
@@ -106,11 +115,7 @@ class IndexDir:
         return centre.language_means(self.store.language_sums(), self._prior())
 
     def _save_means(self) -> None:
-        def write(p: Path) -> None:
-            with open(p, "wb") as fh:
-                np.savez(fh, **self.means)
-
-        atomic_write(self.path / "means.npz", write)
+        atomic_write(self.path / "means.npz", lambda p: _write_npz(p, self.means))
 
     def _prior(self) -> centre.Means:
         path = self.path / "prior.npz"
@@ -119,11 +124,7 @@ class IndexDir:
                 return {k: data[k] for k in data.files}
         prior = centre.prior_means(self.embedder)
 
-        def write(p: Path) -> None:
-            with open(p, "wb") as fh:
-                np.savez(fh, **prior)
-
-        atomic_write(path, write)
+        atomic_write(path, lambda p: _write_npz(p, prior))
         return prior
 
     # -- FAISS --------------------------------------------------------------------------
@@ -186,7 +187,9 @@ class IndexDir:
         return sims, ids
 
     def reconstruct(self, rowids: list[int]) -> np.ndarray[Any, Any]:
-        return np.stack([self.faiss.reconstruct(int(r)) for r in rowids]) if rowids else np.zeros((0, self.embedder.dim), np.float32)
+        if not rowids:
+            return np.zeros((0, self.embedder.dim), np.float32)
+        return np.stack([self.faiss.reconstruct(int(r)) for r in rowids])
 
     def close(self) -> None:
         self.store.close()

@@ -18,7 +18,7 @@ from typing import Any
 from .clean import clean_text, normalise
 from .errors import InputError, UnsupportedInput
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_ARTICLE_CHARS = 200_000
@@ -145,7 +145,7 @@ def make_article(record: Any, source: str, raw: str) -> ArticleInput:
     if len(cleaned) > MAX_ARTICLE_CHARS:
         raise InputError(f"article text is {len(cleaned):,} characters; the limit is {MAX_ARTICLE_CHARS:,}")
     ident = record.get("id")
-    if ident is not None and not isinstance(ident, str | int) or isinstance(ident, bool):
+    if (ident is not None and not isinstance(ident, str | int)) or isinstance(ident, bool):
         raise InputError("field 'id' must be a string or an integer")
     lang = _string(record, "lang")
     if lang is not None and not (2 <= len(lang) <= 3 and lang.isalpha()):

@@ -1,12 +1,12 @@
 """Neighbours across outlets, calibrated scores, and events.
 
-Scoring. Cosines of e5 vectors are squeezed into a narrow band, and how high a "good"
-cosine is depends on how crowded a segment's neighbourhood is. The *ratio margin*
+Scoring. Cosines of e5 vectors are squeezed into a narrow band, and how high a
+"good" cosine is depends on how crowded a segment's neighbourhood is. The *ratio margin*
 (Artetxe & Schwenk 2019) divides the cosine by the mean cosine of both segments' k
 nearest neighbours; it is then mapped through a logistic to a 0..1 score whose 0.5 point
 is the linking threshold. A ratio explodes where a segment has no close neighbours at all
-(a small store), so a floor on the centred cosine backs it. The evidence (cosine, margin, rank, hours apart) travels with
-every link.
+(a small store), so a floor on the centred cosine backs it. The evidence (cosine, margin,
+rank, hours apart) travels with every link.
 
 Linking. Two segments of different outlets are linked when each is the other's best
 match within the other's outlet and the margin clears the threshold (an outlet tells an
@@ -109,7 +109,7 @@ def hours_apart(a: datetime | None, b: datetime | None) -> float | None:
 def links(nodes: list[Node], hood: Neighbourhood, window_hours: float) -> list[Link]:
     """Links between segments by the rules in the module docstring."""
     best: list[dict[str, tuple[int, float]]] = []
-    for i, node in enumerate(nodes):
+    for i in range(len(nodes)):
         per_outlet: dict[str, tuple[int, float]] = {}
         for s, j in zip(hood.sims[i], hood.pos[i], strict=True):
             if j < 0:

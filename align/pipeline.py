@@ -162,7 +162,9 @@ class Align:
         return events
 
     # -- search ---------------------------------------------------------------------------
-    def search(self, text: str, k: int = 10, outlet: str | None = None, lang: str | None = None) -> list[dict[str, Any]]:
+    def search(
+        self, text: str, k: int = 10, outlet: str | None = None, lang: str | None = None
+    ) -> list[dict[str, Any]]:
         """Segments most similar to ``text`` (any of the four languages), best first."""
         if not text or not text.strip():
             raise InputError("the query is empty")
@@ -283,10 +285,10 @@ def _event(segs: list[SegmentRow], group: list[int], edges: list[match.Link]) ->
         evidence = [{"segment_id": segs[e.b if e.a == i else e.a].id, "cosine": e.cosine, "margin": e.margin,
                      "score": e.score, "hours_apart": e.hours_apart, "rule": e.rule} for e in own]
         members.append({**segment_json(segs[i]), "score": max((e.score for e in own), default=None),
-                        "evidence": sorted(evidence, key=lambda x: -float(x["score"]))})
+                        "evidence": sorted(evidence, key=lambda x: -float(x["score"] or 0.0))})
     members.sort(key=lambda m: (m["outlet"], m["time"] or "", m["segment_id"]))
     lead = min((segs[i] for i in group), key=lambda s: (s.lang != "en", s.time or "", s.id))
-    times = [segs[i].time or segs[i].published for i in group if segs[i].time or segs[i].published]
+    times = [t for t in (segs[i].time or segs[i].published for i in group) if t]
     return {
         "event_id": match.event_id([segs[i].id for i in group]),
         "title": segment_heading(lead),

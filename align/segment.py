@@ -43,9 +43,9 @@ class _Para:
 
 
 def paragraphs(text: str) -> list[_Para]:
-    """Paragraphs of a cleaned text (separated by blank lines) with their spans."""
+    """Paragraphs of a cleaned text (one per line, as ``clean_text`` writes them) with spans."""
     out: list[_Para] = []
-    for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+    for m in re.finditer(r"[^\n]+", text):
         chunk = m.group(0)
         if chunk.strip():
             lead = len(chunk) - len(chunk.lstrip())

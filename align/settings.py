@@ -77,7 +77,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def _coerce(name: str, value: Any) -> Any:
     """Turn a string from env or a file into the declared type, naming the setting on error."""
-    kind = {f.name: f.default for f in fields(Settings)}
+    kind: dict[str, Any] = {f.name: f.default for f in fields(Settings)}
     if name not in kind:
         raise InputError(f"unknown setting {name!r}")
     default = kind[name]

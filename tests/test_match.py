@@ -1,0 +1,57 @@
+import json
+from pathlib import Path
+
+from align.demo import pair_scores
+from align.match import MARGIN_LINK, calibrate
+from align.pipeline import Align
+
+DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
+
+
+def _event_of(events: list[dict]) -> dict[str, str]:
+    return {m["segment_id"]: e["event_id"] for e in events for m in e["members"]}
+
+
+def test_demo_events_match_the_expected_file(demo: tuple[Align, list[dict]]) -> None:
+    _, events = demo
+    expected = json.loads((DEMO / "expected.json").read_text(encoding="utf-8"))["segments"]
+    assert set(_event_of(events)) == set(expected)
+    assert pair_scores(events, expected) == (1.0, 1.0)
+
+
+def test_similar_events_on_different_days_stay_apart(demo: tuple[Align, list[dict]]) -> None:
+    _, events = demo
+    ev = _event_of(events)
+    assert ev["mv-drones-moscow:0"] != ev["mv-drones-oryol:0"]
+    assert ev["bd-day-560:0"] != ev["bd-day-562:0"]
+
+
+def test_event_shape_and_evidence(demo: tuple[Align, list[dict]]) -> None:
+    _, events = demo
+    kim = next(e for e in events if any(m["segment_id"] == "kc-kim-putin:0" for m in e["members"]))
+    assert kim["outlets"] == ["Balkan Daily", "Frontline Live", "Kyiv Courier", "Moskovsky Vestnik", "Novini BG"]
+    for m in kim["members"]:
+        assert {"article_id", "segment_id", "outlet", "lang", "published", "text", "score"} <= set(m)
+        assert 0.5 <= m["score"] <= 1.0
+        assert m["evidence"] and all(x["margin"] >= MARGIN_LINK for x in m["evidence"])
+    single = next(e for e in events if e["members"][0]["segment_id"] == "kc-kharkiv-school:0")
+    assert len(single["members"]) == 1 and single["members"][0]["score"] is None
+
+
+def test_search_in_russian_finds_other_languages(demo: tuple[Align, list[dict]]) -> None:
+    app, _ = demo
+    hits = app.search("Северная Корея и Россия обсуждают поставки оружия, Ким поедет к Путину", k=5)
+    assert {h["article_id"] for h in hits[:5]} >= {"bd-day-560", "fl-2023-09-05"} or \
+        sum(h["lang"] != "ru" for h in hits[:5]) >= 3
+    assert any(h["lang"] == "en" for h in hits[:3])
+    assert all("Kim" in h["text"] or "Ким" in h["text"] or "Кім" in h["text"] for h in hits[:4])
+    only_en = app.search("дроны над Москвой", k=3, lang="en")
+    assert only_en and all(h["lang"] == "en" for h in only_en)
+    by_outlet = app.search("дроны над Москвой", k=3, outlet="Novini BG")
+    assert by_outlet and all(h["outlet"] == "Novini BG" for h in by_outlet)
+
+
+def test_calibration_is_monotonic_and_centred_on_the_threshold() -> None:
+    assert calibrate(MARGIN_LINK) == 0.5
+    values = [calibrate(m) for m in (0.9, 1.0, 1.1, 1.2, 1.5, 2.0)]
+    assert values == sorted(values) and values[0] < 0.2 and values[-1] > 0.99
