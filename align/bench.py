@@ -47,36 +47,41 @@ def bench_embedding(rows: list[tuple[str, ...]]) -> None:
 
 def _unit(n: int, seed: int) -> np.ndarray:
     x = np.random.default_rng(seed).standard_normal((n, DIM)).astype(np.float32)
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
+    unit: np.ndarray = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return unit
 
 
 def bench_index(rows: list[tuple[str, ...]], sizes: tuple[int, ...] = (10_000, 100_000)) -> None:
     for n in sizes:
-        data = _unit(n, 1)
-        ids = np.arange(n, dtype=np.int64)
+        _bench_size(rows, n)
 
-        def bulk() -> faiss.Index:
-            index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIM))
-            index.add_with_ids(data, ids)
-            return index
 
-        def one_by_one() -> None:
-            index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIM))
-            for i in range(n):
-                index.add_with_ids(data[i : i + 1], ids[i : i + 1])
+def _bench_size(rows: list[tuple[str, ...]], n: int) -> None:
+    data = _unit(n, 1)
+    ids = np.arange(n, dtype=np.int64)
 
-        t_bulk, t_single = _timed(bulk), _timed(one_by_one)
-        rows.append((f"index build, {n:,} segments", "one add", f"{t_bulk * 1000:.0f} ms",
-                     "add one at a time", f"{t_single * 1000:.0f} ms", f"{t_single / t_bulk:.1f}x"))
-        index = bulk()
-        queries = _unit(200, 2)
-        t_batch = _timed(lambda: index.search(queries, 10)) / len(queries)
-        t_loop = _timed(lambda: [index.search(queries[i : i + 1], 10) for i in range(len(queries))]) / len(queries)
-        t_numpy = _timed(lambda: [np.argsort(-(data @ q))[:10] for q in queries[:50]]) / 50
-        rows.append((f"search k=10, {n:,} segments", "batched FAISS", f"{t_batch * 1000:.2f} ms/q",
-                     "one query per call", f"{t_loop * 1000:.2f} ms/q", f"{t_loop / t_batch:.1f}x"))
-        rows.append((f"search k=10, {n:,} segments", "FAISS single query", f"{t_loop * 1000:.2f} ms/q",
-                     "numpy full sort", f"{t_numpy * 1000:.2f} ms/q", f"{t_numpy / t_loop:.1f}x"))
+    def bulk() -> faiss.Index:
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIM))
+        index.add_with_ids(data, ids)
+        return index
+
+    def one_by_one() -> None:
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIM))
+        for i in range(n):
+            index.add_with_ids(data[i : i + 1], ids[i : i + 1])
+
+    t_bulk, t_single = _timed(bulk), _timed(one_by_one)
+    rows.append((f"index build, {n:,} segments", "one add", f"{t_bulk * 1000:.0f} ms",
+                 "add one at a time", f"{t_single * 1000:.0f} ms", f"{t_single / t_bulk:.1f}x"))
+    index = bulk()
+    queries = _unit(200, 2)
+    t_batch = _timed(lambda: index.search(queries, 10)) / len(queries)
+    t_loop = _timed(lambda: [index.search(queries[i : i + 1], 10) for i in range(len(queries))]) / len(queries)
+    t_numpy = _timed(lambda: [np.argsort(-(data @ q))[:10] for q in queries[:50]]) / 50
+    rows.append((f"search k=10, {n:,} segments", "batched FAISS", f"{t_batch * 1000:.2f} ms/q",
+                 "one query per call", f"{t_loop * 1000:.2f} ms/q", f"{t_loop / t_batch:.1f}x"))
+    rows.append((f"search k=10, {n:,} segments", "FAISS single query", f"{t_loop * 1000:.2f} ms/q",
+                 "numpy full sort", f"{t_numpy * 1000:.2f} ms/q", f"{t_numpy / t_loop:.1f}x"))
 
 
 def main() -> None:

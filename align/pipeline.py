@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from . import detect as lid
 from . import match
+from .detect import TARGETS, detect
 from .embed import Embedder, embed_segments, make_embedder
 from .errors import InputError
 from .index import IndexDir
@@ -109,9 +109,9 @@ class Align:
         article_lang: dict[str, str] = {}
         with self.store.transaction() as db:
             for a in self._progress(articles, "detect articles"):
-                found = lid.detect(a["text"])
+                found = detect(a["text"])
                 given = a["lang_given"]
-                lang, code = (given if given in lid.TARGETS else "other", given) if given else (found.lang, found.code)
+                lang, code = (given if given in TARGETS else "other", given) if given else (found.lang, found.code)
                 self.store.set_article_lang(db, a["id"], lang, code)
                 article_lang[a["id"]] = lang
                 report.detected += 1
@@ -137,9 +137,9 @@ class Align:
 
     def _segment_lang(self, s: SegmentRow, article_lang: dict[str, str]) -> tuple[str, str | None]:
         """A segment's own language; short or unsure segments take their article's."""
-        found = lid.detect(s.text)
+        found = detect(s.text)
         parent = article_lang.get(s.article_id) or self.store.article(s.article_id)["lang"]
-        if parent in lid.TARGETS and (found.confidence < 0.5 or len(s.text.split()) < 3):
+        if parent in TARGETS and (found.confidence < 0.5 or len(s.text.split()) < 3):
             return parent, parent
         return found.lang, found.code
 
@@ -170,7 +170,7 @@ class Align:
             raise InputError("the query is empty")
         if k < 1:
             raise InputError("k must be at least 1")
-        found = lid.detect(text)
+        found = detect(text)
         query = self.index.centred(embed_segments(self.embedder, [text]), [found.lang])
         sims, ids = self.index.search(query, max(SEARCH_CANDIDATES, k * 4))
         valid = [(float(s), int(i)) for s, i in zip(sims[0], ids[0], strict=True) if i >= 0]
@@ -206,7 +206,7 @@ class Align:
 def detect_lines(lines: Iterable[str]) -> Iterator[str]:
     """One language code per input line (``other`` for anything else)."""
     for line in lines:
-        yield lid.detect(line).lang
+        yield detect(line).lang
 
 
 def parse_time(value: str | None) -> datetime | None:

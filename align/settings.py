@@ -32,10 +32,7 @@ class Settings:
     )
     threads: int = _setting(0, "CPU threads for the embedder and FAISS; 0 leaves the library default.")
     batch_size: int = _setting(64, "Sentences embedded per call.")
-    match_k: int = _setting(8, "Neighbours examined per segment when matching.")
-    match_threshold: float = _setting(
-        0.5, "Calibrated score (0..1) above which two segments are linked into one event."
-    )
+    match_k: int = _setting(8, "Neighbours whose mean similarity a ratio margin divides by.")
     time_window_hours: float = _setting(
         36.0,
         "Segments published further apart than this are different events unless their "
