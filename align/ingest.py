@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,13 @@ TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_ARTICLE_CHARS = 200_000
+INVASION_DAY = date(2022, 2, 24)
+_NAME_DATE_RE = re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_WAR_DAY_RE = re.compile(
+    r"\b(?:day|ден|день)\s+(?P<n>\d{1,4})\s+(?:(?:of|от|на)\s+)?(?:the\s+)?"
+    r"(?:war|invasion|full-scale|войната|инвазията|войны|вторжения|війни|вторгнення)",
+    re.IGNORECASE,
+)
 _FIELDS = {"outlet", "text", "html", "id", "title", "url", "published", "lang"}
 
 
@@ -92,7 +100,11 @@ def read_file(path: Path, outlet: str | None = None) -> Iterator[ArticleInput | 
         if not name:
             raise InputError("no outlet: pass --outlet or put the file in a folder named for its outlet")
         kind = "html" if suffix in HTML_SUFFIXES else "text"
-        yield make_article({"outlet": name, kind: text}, source=str(path), raw=text)
+        record = {"outlet": name, kind: text}
+        day = date_in_name(path.name)
+        if day:
+            record["published"] = day
+        yield make_article(record, source=str(path), raw=text)
     except (InputError, OSError) as exc:
         yield Problem(str(path), exc.message if isinstance(exc, InputError) else str(exc))
 
@@ -158,9 +170,32 @@ def make_article(record: Any, source: str, raw: str) -> ArticleInput:
         id=None if ident is None else str(ident),
         title=_string(record, "title"),
         url=_string(record, "url"),
-        published=parse_published(_string(record, "published")),
+        published=parse_published(_string(record, "published")) or date_from_war_day(cleaned),
         lang=lang.lower() if lang else None,
     )
+
+
+def date_in_name(name: str) -> str | None:
+    """An ISO date written in a file name (``france24-liveblog-2023-09-05.txt``), if valid."""
+    for m in _NAME_DATE_RE.finditer(name):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def date_from_war_day(text: str) -> str | None:
+    """The date a "Day N of the war/invasion" summary names, counting from 24 February 2022.
+
+    Daily war summaries (Novinite's "Day 612 of the Invasion of Ukraine") carry their date
+    only this way; without it, reports of different nights could not be told apart.
+    """
+    m = _WAR_DAY_RE.search(text[:600])
+    if not m:
+        return None
+    day = int(m.group("n"))
+    return (INVASION_DAY + timedelta(days=day - 1)).isoformat() if 0 < day < 5000 else None
 
 
 def _string(record: dict[str, Any], name: str, required: bool = False) -> str | None:
@@ -181,8 +216,11 @@ def parse_published(value: str | None) -> str | None:
     """ISO 8601 date or date-time, normalised; anything else is an error naming the field."""
     if value is None or not value.strip():
         return None
+    value = value.strip()
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        if len(value) == 10:  # a date alone stays a date
+            return date.fromisoformat(value).isoformat()
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise InputError(f"field 'published' is not an ISO 8601 date: {value!r}") from exc
     return parsed.isoformat()

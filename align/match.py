@@ -12,7 +12,8 @@ Linking. Two segments of different outlets are linked when each is the other's b
 match within the other's outlet and the margin clears the threshold (an outlet tells an
 event once, or a few times; mutual best matches were exact on WMT22 ru-en news). A
 one-way best match links too when the margin is strong, which also joins an outlet's own
-retellings inside one article (a live blog reporting the same drones at 05:00 and 03:58).
+retellings inside one article (a live blog reporting the same drones at 05:00 and 03:58),
+where the text must also be close: the author split those segments on purpose.
 Separate articles of one outlet are never linked directly: measured on WMT22, that rule
 alone merged unrelated stories of similar topic; they meet in an event through other
 outlets' segments. Segments further
@@ -34,7 +35,9 @@ import numpy as np
 MARGIN_LINK = 1.10  # mutual best match across outlets
 MARGIN_STRONG = 1.25  # one-way best match, or the same outlet
 MARGIN_FAR = 1.40  # anything outside the time window
-COSINE_FLOOR = 0.30  # centred cosine below which nothing links, whatever the margin
+COSINE_FLOOR = 0.35  # centred cosine below which nothing links, whatever the margin
+COSINE_ONE_WAY = 0.45  # a link that is not mutual needs closer text as well as a strong margin
+COSINE_SAME_ARTICLE = 0.55  # an author split these segments: joining them needs close text
 CALIBRATION_WIDTH = 0.10
 
 
@@ -135,7 +138,10 @@ def links(nodes: list[Node], hood: Neighbourhood, window_hours: float) -> list[L
                 rule, needed = "mutual", MARGIN_LINK
             else:
                 rule, needed = ("same-outlet" if outlet == node.outlet else "one-way"), MARGIN_STRONG
-            if margin >= needed and cos >= COSINE_FLOOR:
+            floor = COSINE_FLOOR if rule == "mutual" else COSINE_ONE_WAY
+            if nodes[j].article_id == node.article_id:
+                floor = COSINE_SAME_ARTICLE
+            if margin >= needed and cos >= floor:
                 found[key] = Link(key[0], key[1], round(cos, 4), round(margin, 4),
                                   round(calibrate(margin), 4), None if hours is None else round(hours, 1), rule)
     return sorted(found.values(), key=lambda lk: (lk.a, lk.b))

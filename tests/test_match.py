@@ -55,3 +55,24 @@ def test_calibration_is_monotonic_and_centred_on_the_threshold() -> None:
     assert calibrate(MARGIN_LINK) == 0.5
     values = [calibrate(m) for m in (0.9, 1.0, 1.1, 1.2, 1.5, 2.0)]
     assert values == sorted(values) and values[0] < 0.2 and values[-1] > 0.99
+
+
+def test_seeds_pair_the_north_korea_story_and_keep_drone_nights_apart(app: Align, seeds: Path, tmp_path: Path) -> None:
+    for outlet, name in (("France24", "france24-liveblog-2023-09-05.txt"), ("Novinite", "novinite-day-612.txt")):
+        (tmp_path / outlet).mkdir()
+        (tmp_path / outlet / name).write_text((seeds / name).read_text(encoding="utf-8"), encoding="utf-8")
+    report = app.ingest([tmp_path / "France24", tmp_path / "Novinite"])
+    assert len(report.added) == 2 and not report.problems
+    app.build()
+    events = app.match()
+    by_text = {m["text"].split("\n", 1)[0][:40]: e["event_id"] for e in events for m in e["members"]}
+
+    def event(prefix: str) -> str:
+        return next(v for k, v in by_text.items() if k.startswith(prefix))
+
+    assert event("05:00am") == event("03:58am")  # the same drones told twice in one live blog
+    assert event("01:00am") == event("North Korea says")  # one developing story across outlets
+    assert event("05:00am") != event("Russian air defense has intercepted")  # different nights
+    assert event("05:50am") != event("05:00am")
+    published = {a: app.store.article(a)["published"] for a in report.added}
+    assert sorted(published.values()) == ["2023-09-05", "2023-10-28"]  # file name; "Day 612"
