@@ -8,17 +8,18 @@ is the linking threshold. A ratio explodes where a segment has no close neighbou
 (a small store), so a floor on the centred cosine backs it. The evidence (cosine, margin,
 rank, hours apart) travels with every link.
 
-Linking. Two segments of different outlets are linked when each is the other's best
-match within the other's outlet and the margin clears the threshold (an outlet tells an
-event once, or a few times; mutual best matches were exact on WMT22 ru-en news). A
-one-way best match links too when the margin is strong, which also joins an outlet's own
-retellings inside one article (a live blog reporting the same drones at 05:00 and 03:58),
-where the text must also be close: the author split those segments on purpose.
-Separate articles of one outlet are never linked directly: measured on WMT22, that rule
-alone merged unrelated stories of similar topic; they meet in an event through other
-outlets' segments. Segments further
-apart in time than the window are only linked on a very strong margin: similar events on
-different days stay apart. Events are the connected components.
+Linking. Segments are grouped by *source*: an outlet in one language (an outlet with
+editions in several languages is several sources). Two segments of different sources are
+linked when each is the other's best match within the other's source and the margin
+clears the threshold (a source tells an event once, or a few times; mutual best matches
+were exact on WMT22 ru-en news). A one-way best match links too when the margin is
+strong and the text close. Inside one article, a strong, close match joins a live blog's
+own retellings (the same drones at 05:00 and 03:58); the author split those segments on
+purpose, so the bar is high. Separate articles of one source are never linked directly:
+measured on WMT22, that rule alone merged unrelated stories of similar topic; they meet
+in an event through other sources. Segments further apart in time than the window are
+only linked on a very strong margin: similar events on different days stay apart.
+Events are the connected components.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-MARGIN_LINK = 1.10  # mutual best match across outlets
-MARGIN_STRONG = 1.25  # one-way best match, or the same outlet
+MARGIN_LINK = 1.10  # mutual best match across sources
+MARGIN_STRONG = 1.25  # one-way best match, or inside one article
 MARGIN_FAR = 1.40  # anything outside the time window
 COSINE_FLOOR = 0.35  # centred cosine below which nothing links, whatever the margin
 COSINE_ONE_WAY = 0.45  # a link that is not mutual needs closer text as well as a strong margin
@@ -49,6 +50,11 @@ class Node:
     outlet: str
     article_id: str
     time: datetime | None
+    lang: str = "other"
+
+    @property
+    def source(self) -> tuple[str, str]:
+        return (self.outlet, self.lang)
 
 
 @dataclass(frozen=True)
@@ -109,39 +115,38 @@ def hours_apart(a: datetime | None, b: datetime | None) -> float | None:
     return abs((a - b).total_seconds()) / 3600.0
 
 
+def _rule(a: Node, b: Node, mutual: bool, hours: float | None, window_hours: float) -> tuple[str, float, float]:
+    """(rule name, margin needed, centred cosine needed) for a candidate link."""
+    if a.article_id == b.article_id:
+        return "same-article", MARGIN_STRONG, COSINE_SAME_ARTICLE
+    if hours is not None and hours > window_hours:
+        return "far", MARGIN_FAR, COSINE_ONE_WAY
+    if mutual:
+        return "mutual", MARGIN_LINK, COSINE_FLOOR
+    return "one-way", MARGIN_STRONG, COSINE_ONE_WAY
+
+
 def links(nodes: list[Node], hood: Neighbourhood, window_hours: float) -> list[Link]:
     """Links between segments by the rules in the module docstring."""
-    best: list[dict[str, tuple[int, float]]] = []
+    best: list[dict[tuple[str, str], tuple[int, float]]] = []
     for i in range(len(nodes)):
-        per_outlet: dict[str, tuple[int, float]] = {}
+        per_source: dict[tuple[str, str], tuple[int, float]] = {}
         for s, j in zip(hood.sims[i], hood.pos[i], strict=True):
-            if j < 0:
-                continue
-            other = nodes[j]
-            if other.outlet not in per_outlet:
-                per_outlet[other.outlet] = (int(j), float(s))
-        best.append(per_outlet)
+            if j >= 0:
+                per_source.setdefault(nodes[j].source, (int(j), float(s)))
+        best.append(per_source)
     found: dict[tuple[int, int], Link] = {}
     for i, node in enumerate(nodes):
-        for outlet, (j, cos) in best[i].items():
+        for source, (j, cos) in best[i].items():
+            other = nodes[j]
             key = (min(i, j), max(i, j))
-            if key in found:
-                continue
+            if key in found or (source == node.source and other.article_id != node.article_id):
+                continue  # one source's separate articles join an event only through others
             margin = cos / max(1e-6, (float(hood.density[i]) + float(hood.density[j])) / 2)
-            hours = hours_apart(node.time, nodes[j].time)
-            mutual = best[j].get(node.outlet, (-1, 0.0))[0] == i
-            if outlet == node.outlet and nodes[j].article_id != node.article_id:
-                continue  # one outlet's separate articles join an event only through others
-            if hours is not None and hours > window_hours:
-                rule, needed = "far", MARGIN_FAR
-            elif outlet != node.outlet and mutual:
-                rule, needed = "mutual", MARGIN_LINK
-            else:
-                rule, needed = ("same-outlet" if outlet == node.outlet else "one-way"), MARGIN_STRONG
-            floor = COSINE_FLOOR if rule == "mutual" else COSINE_ONE_WAY
-            if nodes[j].article_id == node.article_id:
-                floor = COSINE_SAME_ARTICLE
-            if margin >= needed and cos >= floor:
+            hours = hours_apart(node.time, other.time)
+            mutual = source != node.source and best[j].get(node.source, (-1, 0.0))[0] == i
+            rule, margin_needed, cosine_needed = _rule(node, other, mutual, hours, window_hours)
+            if margin >= margin_needed and cos >= cosine_needed:
                 found[key] = Link(key[0], key[1], round(cos, 4), round(margin, 4),
                                   round(calibrate(margin), 4), None if hours is None else round(hours, 1), rule)
     return sorted(found.values(), key=lambda lk: (lk.a, lk.b))

@@ -154,7 +154,8 @@ class Align:
         hood = match.neighbourhood(vectors, self.index.search, ids, MATCH_CANDIDATES, self.settings.match_k)
         rows = self.store.segments_by_rowid(ids.tolist())
         segs = [rows[int(r)] for r in ids]
-        nodes = [match.Node(s.rowid, s.outlet, s.article_id, parse_time(s.time or s.published)) for s in segs]
+        nodes = [match.Node(s.rowid, s.outlet, s.article_id, parse_time(s.time or s.published), s.lang or "other")
+                 for s in segs]
         edges = match.links(nodes, hood, self.settings.time_window_hours)
         events = [_event(segs, group, edges) for group in match.components(len(nodes), edges)]
         events.sort(key=lambda e: (e["time"] or "", e["event_id"]), reverse=True)
@@ -172,13 +173,17 @@ class Align:
             raise InputError("k must be at least 1")
         found = detect(text)
         query = self.index.centred(embed_segments(self.embedder, [text]), [found.lang])
-        sims, ids = self.index.search(query, max(SEARCH_CANDIDATES, k * 4))
-        valid = [(float(s), int(i)) for s, i in zip(sims[0], ids[0], strict=True) if i >= 0]
-        if not valid:
-            return []
-        rows = self.store.segments_by_rowid([i for _, i in valid])
-        hits = [(s, rows[i]) for s, i in valid if i in rows
-                and (outlet is None or rows[i].outlet == outlet) and (lang is None or rows[i].lang == lang)][:k]
+        wanted = max(SEARCH_CANDIDATES, k * 4)
+        while True:  # widen the candidate list until the filters leave k hits or nothing is left
+            sims, ids = self.index.search(query, wanted)
+            valid = [(float(s), int(i)) for s, i in zip(sims[0], ids[0], strict=True) if i >= 0]
+            rows = self.store.segments_by_rowid([i for _, i in valid])
+            hits = [(s, rows[i]) for s, i in valid if i in rows
+                    and (outlet is None or rows[i].outlet == outlet) and (lang is None or rows[i].lang == lang)]
+            if len(hits) >= k or len(valid) < wanted:
+                break
+            wanted *= 4
+        hits = hits[:k]
         if not hits:
             return []
         q_density = float(match.density(sims[:, :], self.settings.match_k)[0])
@@ -200,6 +205,7 @@ class Align:
     def delete_article(self, article_id: str) -> int:
         rowids = self.store.delete_article(article_id)
         self.index.remove(rowids)
+        self.store.drop_event_members(article_id)
         return len(rowids)
 
 

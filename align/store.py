@@ -247,6 +247,14 @@ class Store:
                 [(e["event_id"], i, json.dumps(e, ensure_ascii=False)) for i, e in enumerate(events)],
             )
 
+    def drop_event_members(self, article_id: str) -> None:
+        """Take a deleted article's segments out of the stored events; drop events left empty."""
+        events = self.events()
+        for e in events:
+            e["members"] = [m for m in e["members"] if m["article_id"] != article_id]
+            e["outlets"] = sorted({m["outlet"] for m in e["members"]})
+        self.replace_events([e for e in events if e["members"]])
+
     def events(self) -> list[dict[str, Any]]:
         return [json.loads(r["data"]) for r in self._db.execute("SELECT data FROM events ORDER BY ord")]
 

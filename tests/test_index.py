@@ -88,3 +88,13 @@ def test_missing_or_broken_faiss_file_is_rebuilt_from_the_store(settings: Settin
     again = Align(replace(settings), embedder=embedder)
     assert again.index.faiss.ntotal == 3
     assert again.search("IRIS-T air defence", k=1)[0]["article_id"] == "c1"
+
+
+def test_deleting_an_article_takes_it_out_of_events(app: Align, tmp_path: Path) -> None:
+    _fill(app, tmp_path)
+    before = app.match()
+    assert any(m["article_id"] == "b1" for e in before for m in e["members"])
+    app.delete_article("b1")
+    after = app.store.events()
+    assert all(m["article_id"] != "b1" for e in after for m in e["members"])
+    assert sum(len(e["members"]) for e in after) == 2

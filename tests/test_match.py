@@ -76,3 +76,19 @@ def test_seeds_pair_the_north_korea_story_and_keep_drone_nights_apart(app: Align
     assert event("05:50am") != event("05:00am")
     published = {a: app.store.article(a)["published"] for a in report.added}
     assert sorted(published.values()) == ["2023-09-05", "2023-10-28"]  # file name; "Day 612"
+
+
+def test_an_outlets_editions_in_two_languages_are_two_sources(app: Align, tmp_path: Path) -> None:
+    rows = [
+        {"outlet": "Novinite", "id": "en-1", "published": "2023-09-07", "text": "Bulgaria's parliament approved sending about one hundred armoured personnel carriers to Ukraine. The vehicles are stored in army depots."},
+        {"outlet": "Novinite", "id": "bg-1", "published": "2023-09-07", "text": "Народното събрание одобри изпращането на около сто бронетранспортьора на Украйна. Машините се съхраняват в складове на армията."},
+        {"outlet": "Novinite", "id": "en-2", "published": "2023-09-07", "text": "Bulgaria's government approved a plan to buy new armoured vehicles for its own army from a US maker."},
+        {"outlet": "Other", "id": "ru-1", "published": "2023-09-07", "text": "В Харькове открыли подземную школу для нескольких сотен учеников."},
+    ]
+    f = tmp_path / "n.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    app.ingest([f])
+    app.build()
+    ev = _event_of(app.match())
+    assert ev["en-1:0"] == ev["bg-1:0"]  # the outlet's two editions of one story
+    assert ev["en-2:0"] != ev["en-1:0"]  # same outlet, same language, another story
