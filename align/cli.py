@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import AlignError
+from .errors import AlignError, InputError
 from .settings import Settings
 
 
@@ -21,7 +21,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.load(args.config, index_dir=args.index_dir, embedder=args.embedder, quiet=args.quiet)
+    return Settings.load(args.config, index_dir=args.index_dir, embedder=args.embedder, quiet=args.quiet,
+                         models_dir=getattr(args, "models_dir", None))
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -89,6 +90,58 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    from . import translate
+
+    settings = _settings(args)
+    folder = settings.resolved_models_dir()
+    if args.action == "list":
+        models = translate.installed(folder)
+        for m in models:
+            print(f"{m.pair:<8} {m.version:<8} {m.size_bytes / 1e6:>8.1f} MB  {m.path}")
+        if not models:
+            print(f"no translation models installed in {folder}; "
+                  "install with: align models install ru-en uk-en bg-en", file=sys.stderr)
+        return 0
+    if args.action == "install":
+        if not args.sources:
+            raise InputError("name what to install: a .argosmodel file, a folder, a URL or a pair like ru-en")
+        for m in translate.install(args.sources, folder, settings.models_index):
+            print(f"installed {m.pair} {m.version} → {m.path}")
+        return 0
+    if len(args.sources) != 1:
+        raise InputError("align models remove takes one pair, like ru-en")
+    removed = translate.remove(folder, args.sources[0])
+    print(f"removed {removed.pair} {removed.version}")
+    return 0
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from .translate import Translator
+
+    if args.file:
+        texts = [Path(args.file).read_text(encoding="utf-8")]
+    elif args.text:
+        texts = [" ".join(args.text)]
+    else:
+        texts = [sys.stdin.read()]
+    settings = _settings(args)
+    if args.src == "auto":
+        from .pipeline import detect_lines
+
+        found = {code for code in detect_lines([t for t in texts if t.strip()])}
+        if len(found) != 1 or not found <= {"bg", "ru", "uk", "en"}:
+            raise InputError(f"cannot tell the source language ({', '.join(sorted(found)) or 'empty'}); give --from")
+        args.src = found.pop()
+    translator = Translator(settings.resolved_models_dir(), settings.translate_threads, settings.beam_size)
+    try:
+        for text in translator.translate(texts, args.src, args.to):
+            print(text)
+    finally:
+        translator.close()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -126,6 +179,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON hit per line")
     p = add("detect", cmd_detect, "print the language (bg, ru, uk, en, other) of each line")
     p.add_argument("file", nargs="?", type=Path)
+    p = add("models", cmd_models, "list, install or remove Argos translation packages")
+    p.add_argument("action", choices=["list", "install", "remove"])
+    p.add_argument("sources", nargs="*", help="install: .argosmodel files, folders, URLs or pairs (ru-en); "
+                   "remove: one pair")
+    p.add_argument("--models-dir", type=Path, help="packages directory (default $XDG_DATA_HOME/align/models)")
+    p = add("translate", cmd_translate, "translate text offline with installed Argos packages")
+    p.add_argument("text", nargs="*", help="text to translate (default: --file or standard input)")
+    p.add_argument("--file", type=Path, help="translate this file")
+    p.add_argument("--from", dest="src", required=True, choices=["bg", "ru", "uk", "en", "auto"])
+    p.add_argument("--to", required=True, choices=["bg", "ru", "uk", "en"])
+    p.add_argument("--models-dir", type=Path, help="packages directory (default $XDG_DATA_HOME/align/models)")
     p = add("demo", cmd_demo, "ingest, build and match the demo corpus; print the event table")
     p.add_argument("--corpus", type=Path, default=Path("corpora/demo"))
     p.add_argument("--out", type=Path, default=None, help="events file (default <index-dir>/events.jsonl)")

@@ -25,6 +25,7 @@ from .ingest import ArticleInput, Problem, read_paths
 from .segment import Segment, segment
 from .settings import Settings
 from .store import ArticleRow, SegmentRow
+from .translate import Translator, missing_message
 
 T = TypeVar("T")
 EMBED_BATCH_SEGMENTS = 32
@@ -46,6 +47,8 @@ class BuildReport:
     embedded: int = 0
     indexed: int = 0
     recentred: bool = False
+    translated: int = 0
+    untranslated: dict[str, int] = field(default_factory=dict)  # reason -> segments
 
 
 class Align:
@@ -56,8 +59,19 @@ class Align:
         self.embedder = embedder or make_embedder(settings.embedder, settings.threads, settings.batch_size)
         self.index = IndexDir(settings.index_dir, self.embedder)
         self.store = self.index.store
+        self._translator: Translator | None = None
+
+    @property
+    def translator(self) -> Translator:
+        """The translator over the settings' models directory, opened on first use."""
+        if self._translator is None:
+            self._translator = Translator(self.settings.resolved_models_dir(),
+                                          self.settings.translate_threads, self.settings.beam_size)
+        return self._translator
 
     def close(self) -> None:
+        if self._translator is not None:
+            self._translator.close()
         self.index.close()
 
     def _progress(self, items: Iterable[T], desc: str, total: int | None = None) -> Iterator[T]:
@@ -133,7 +147,42 @@ class Align:
             langs = [s.lang or "other" for s in todo]
             report.recentred = self.index.add([s.rowid for s in todo], np.concatenate(done), langs)
             report.indexed = len(todo)
+        self._translate_segments(report)
         return report
+
+    def _translate_segments(self, report: BuildReport) -> None:
+        """English for every non-English segment whose pair has a model; a reason for the rest."""
+        todo = self.store.untranslated(("bg", "ru", "uk"))
+        by_lang: dict[str, list[SegmentRow]] = {}
+        for s in todo:
+            by_lang.setdefault(s.lang or "other", []).append(s)
+        for lang, segs in by_lang.items():
+            if not self.translator.available(lang, "en"):
+                note = missing_message(lang, "en")
+                with self.store.transaction() as db:
+                    self.store.set_translations(db, [(s.rowid, None, None, note) for s in segs])
+                report.untranslated[note] = report.untranslated.get(note, 0) + len(segs)
+                continue
+            version = self.translator.model_version(lang, "en")
+            batches = [segs[i : i + EMBED_BATCH_SEGMENTS] for i in range(0, len(segs), EMBED_BATCH_SEGMENTS)]
+            for batch in self._progress(batches, f"translate {lang}→en", total=len(batches)):
+                english = self.translator.translate([s.text for s in batch], lang, "en")
+                with self.store.transaction() as db:
+                    self.store.set_translations(db, [(s.rowid, t, version, None)
+                                                     for s, t in zip(batch, english, strict=True)])
+                report.translated += len(batch)
+
+    def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
+        """Translate texts (``src`` may be ``auto``); raises DependencyMissing naming the pair."""
+        if src == "auto":
+            found = {detect(t).lang for t in texts if t.strip()}
+            if len(found) > 1:
+                raise InputError(f"texts are in several languages ({', '.join(sorted(found))}); give --from")
+            src = found.pop() if found else tgt
+        for code in (src, tgt):
+            if code not in TARGETS:
+                raise InputError(f"unsupported language {code!r}: use one of {', '.join(TARGETS)}")
+        return self.translator.translate(texts, src, tgt)
 
     def _segment_lang(self, s: SegmentRow, article_lang: dict[str, str]) -> tuple[str, str | None]:
         """A segment's own language; short or unsure segments take their article's."""
@@ -279,7 +328,20 @@ def segment_json(s: SegmentRow) -> dict[str, Any]:
         "title": segment_heading(s),
         "text": s.text,
         "span": [s.start, s.end],
+        "translation": s.translation,
+        "translation_model": s.translation_model,
+        "translation_reason": None if s.translation else _why_untranslated(s),
     }
+
+
+def _why_untranslated(s: SegmentRow) -> str:
+    if s.lang == "en":
+        return "the segment is in English"
+    if s.translation_note:
+        return s.translation_note
+    if s.lang not in TARGETS:
+        return f"language {s.lang_code or 'unknown'} is not one align translates"
+    return "not translated yet: run align build"
 
 
 def _event(segs: list[SegmentRow], group: list[int], edges: list[match.Link]) -> dict[str, Any]:

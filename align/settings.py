@@ -38,7 +38,24 @@ class Settings:
         "Segments published further apart than this are different events unless their "
         "text ties them strongly.",
     )
+    models_dir: Path = _setting(
+        Path(""), "Where translation packages live; empty means $XDG_DATA_HOME/align/models."
+    )
+    models_index: str = _setting(
+        "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json",
+        "Argos package index used by 'align models install PAIR'.",
+    )
+    translate_threads: int = _setting(0, "CPU threads for translation; 0 leaves the CTranslate2 default.")
+    beam_size: int = _setting(2, "Beam size for translation (1 = greedy, fastest).")
     quiet: bool = _setting(False, "Silence progress bars.")
+
+    def resolved_models_dir(self) -> Path:
+        """The models directory, worked out when needed (nothing is created here)."""
+        if str(self.models_dir) not in {"", "."}:
+            return self.models_dir
+        from .translate.packages import default_models_dir
+
+        return default_models_dir()
 
     @classmethod
     def load(cls, config: Path | None = None, **overrides: Any) -> Settings:

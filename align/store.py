@@ -52,7 +52,10 @@ CREATE TABLE IF NOT EXISTS segments (
     text TEXT NOT NULL,
     lang TEXT,
     lang_code TEXT,
-    vector BLOB
+    vector BLOB,
+    translation TEXT,
+    translation_model TEXT,
+    translation_note TEXT
 );
 CREATE INDEX IF NOT EXISTS segments_article ON segments(article_id);
 CREATE TABLE IF NOT EXISTS events (
@@ -94,6 +97,9 @@ class SegmentRow:
     lang_code: str | None
     published: str | None
     title: str | None
+    translation: str | None = None
+    translation_model: str | None = None
+    translation_note: str | None = None
 
 
 class Store:
@@ -109,6 +115,10 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             with self._db:
                 self._db.executescript(_SCHEMA)
+                columns = {r[1] for r in self._db.execute("PRAGMA table_info(segments)")}
+                for name in ("translation", "translation_model", "translation_note"):
+                    if name not in columns:  # stores written before translation existed
+                        self._db.execute(f"ALTER TABLE segments ADD COLUMN {name} TEXT")
                 self._db.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
@@ -183,7 +193,8 @@ class Store:
     # -- segments ---------------------------------------------------------------------
     _SEGMENT_SELECT = (
         "SELECT s.rowid, s.id, s.article_id, a.outlet, s.ord, s.start, s.end, s.kind, s.timestamp,"
-        " s.time, s.text, s.lang, s.lang_code, a.published, a.title"
+        " s.time, s.text, s.lang, s.lang_code, a.published, a.title, s.translation, s.translation_model,"
+        " s.translation_note"
         " FROM segments s JOIN articles a ON a.id = s.article_id"
     )
 
@@ -210,6 +221,19 @@ class Store:
 
     def set_segment_lang(self, db: sqlite3.Connection, rowid: int, lang: str, code: str | None) -> None:
         db.execute("UPDATE segments SET lang = ?, lang_code = ? WHERE rowid = ?", (lang, code, rowid))
+
+    def untranslated(self, langs: tuple[str, ...]) -> list[SegmentRow]:
+        marks = ",".join("?" * len(langs))
+        return self.segments(f"WHERE s.translation IS NULL AND s.lang IN ({marks})", langs)
+
+    def set_translations(
+        self, db: sqlite3.Connection, rows: list[tuple[int, str | None, str | None, str | None]]
+    ) -> None:
+        """Rows of (rowid, translation, model version, note)."""
+        db.executemany(
+            "UPDATE segments SET translation = ?, translation_model = ?, translation_note = ? WHERE rowid = ?",
+            [(t, m, n, r) for r, t, m, n in rows],
+        )
 
     def set_vectors(self, db: sqlite3.Connection, rowids: list[int], vectors: np.ndarray[Any, Any]) -> None:
         db.executemany(

