@@ -154,7 +154,7 @@ def test_paragraphs_empty_input_and_a_2000_word_paragraph(models: Path) -> None:
     assert t.engine.sentences_translated - before >= len(long.split()) // MAX_PIECES
 
 
-def test_build_translates_what_it_can_and_says_why_not(models: Path, tmp_path: Path, embedder) -> None:  # noqa: ANN001
+def test_build_translates_what_it_can_and_says_why_not(models: Path, tmp_path: Path, embedder) -> None:
     settings = replace(Settings(), index_dir=tmp_path / "idx", models_dir=models, quiet=True)
     shutil.rmtree(models / "uk-en")
     app = Align(settings, embedder=embedder)
