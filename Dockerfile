@@ -12,9 +12,18 @@ COPY align ./align
 COPY corpora ./corpora
 RUN pip install '.[st]'
 
-RUN useradd --create-home --uid 10001 align && mkdir -p /data && chown align /data
+RUN useradd --create-home --uid 10001 align && mkdir -p /data /models && chown align /data /models
 USER align
-ENV ALIGN_INDEX_DIR=/data/index
+ENV ALIGN_INDEX_DIR=/data/index ALIGN_MODELS_DIR=/models
+
+# Translation models are installed at build time: from .argosmodel files in models/ when
+# present, else from the Argos package index. The running container needs no network.
+ARG ALIGN_MODELS="ru-en uk-en bg-en en-ru en-uk en-bg"
+COPY --chown=align models* /tmp/argos-models/
+RUN if ls /tmp/argos-models/*.argosmodel >/dev/null 2>&1; then align models install /tmp/argos-models; \
+    elif [ -n "$ALIGN_MODELS" ]; then align models install $ALIGN_MODELS; fi; \
+    rm -rf /tmp/argos-models
+
 VOLUME ["/data"]
 ENTRYPOINT ["align"]
 CMD ["--help"]

@@ -92,6 +92,9 @@ def main() -> None:
     rows: list[tuple[str, ...]] = [("measure", "ours", "value", "baseline", "value", "ours vs baseline")]
     bench_embedding(rows)
     bench_index(rows)
+    from .bench_translate import bench_translation
+
+    bench_translation(rows)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
