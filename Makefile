@@ -26,7 +26,11 @@ check: $(STAMP)
 	$(BIN)/ruff check align tests
 	$(BIN)/mypy align
 
-bench: $(STAMP)
+$(VENV)/.bench: $(STAMP)
+	$(BIN)/pip install -q -e '.[st,dev,argos]'
+	touch $@
+
+bench: $(VENV)/.bench
 	$(BIN)/python -m align.bench
 
 eval: $(STAMP)
