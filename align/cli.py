@@ -66,7 +66,7 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    hits = _open(args).search(" ".join(args.text), k=args.k, outlet=args.outlet, lang=args.lang)
+    hits = _open(args).search(" ".join(args.text), k=args.k, outlet=args.outlet, lang=args.lang, quotes=args.quotes)
     for hit in hits:
         if args.json:
             print(json.dumps(hit, ensure_ascii=False))
@@ -142,6 +142,38 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_facts(args: argparse.Namespace) -> int:
+    from .attribution import registry
+    from .compare import analyse
+    from .detect import detect
+
+    extra = _settings(args).sources_file
+    table = registry(extra if str(extra) not in {"", "."} else None)
+    source = open(args.file, encoding="utf-8") if args.file else sys.stdin  # noqa: SIM115
+    try:
+        for line in source:
+            text = line.rstrip("\n")
+            found_sources, found_facts = analyse(text, table)
+            print(json.dumps({"lang": detect(text).lang if text.strip() else "other",
+                              "sources": [s.to_json() for s in found_sources],
+                              "facts": [f.to_json() for f in found_facts]}, ensure_ascii=False))
+    finally:
+        if source is not sys.stdin:
+            source.close()
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    result = _open(args).compare(args.a, args.b)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    from .report import comparison_text
+
+    print(comparison_text(result))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -176,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--outlet")
     p.add_argument("--lang", choices=["bg", "ru", "uk", "en", "other"])
+    p.add_argument("--quotes", help="only segments citing this source (e.g. TASS)")
     p.add_argument("--json", action="store_true", help="one JSON hit per line")
     p = add("detect", cmd_detect, "print the language (bg, ru, uk, en, other) of each line")
     p.add_argument("file", nargs="?", type=Path)
@@ -190,12 +223,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="src", required=True, choices=["bg", "ru", "uk", "en", "auto"])
     p.add_argument("--to", required=True, choices=["bg", "ru", "uk", "en"])
     p.add_argument("--models-dir", type=Path, help="packages directory (default $XDG_DATA_HOME/align/models)")
+    p = add("facts", cmd_facts, "print the sources and facts of each line as JSON")
+    p.add_argument("file", nargs="?", type=Path)
+    p = add("compare", cmd_compare, "compare two segments: sources and facts that agree, differ or stand alone")
+    p.add_argument("a", help="segment id")
+    p.add_argument("b", help="segment id")
+    p.add_argument("--json", action="store_true")
     p = add("demo", cmd_demo, "ingest, build and match the demo corpus; print the event table")
     p.add_argument("--corpus", type=Path, default=Path("corpora/demo"))
     p.add_argument("--out", type=Path, default=None, help="events file (default <index-dir>/events.jsonl)")
     p = add("eval", cmd_eval, "measure against ../shared/eval beside published anchors")
     p.add_argument("--data", type=Path, default=None, help="evaluation data (default ../shared/eval)")
-    p.add_argument("--only", nargs="*", choices=["tatoeba", "langid", "wmt"], help="parts to run")
+    p.add_argument("--only", nargs="*", choices=["tatoeba", "langid", "wmt", "facts"], help="parts to run")
     p.add_argument("--limit", type=int, default=None, help="use at most N items per set (quick runs)")
     return parser
 

@@ -12,6 +12,7 @@ The data is read from a path and never copied into the project. Parts:
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 import xml.etree.ElementTree as ET
@@ -158,20 +159,77 @@ def document_pairs(events: list[dict[str, Any]]) -> tuple[float, float]:
     return precision, len(truth) / max(1, len(ids))
 
 
+LABELLED = Path(__file__).resolve().parents[1] / "corpora" / "labelled"
+FIELDS = ("sources", "numbers", "places", "people")
+
+
+def predicted_fields(text: str) -> dict[str, list[Any]]:
+    """What align finds in a sentence, in the labelled set's terms."""
+    from .compare import analyse
+    from .facts import numeric_value
+
+    found_sources, found_facts = analyse(text)
+    numbers = [numeric_value(f) for f in found_facts]
+    return {
+        "sources": sorted({s.name for s in found_sources}),
+        "numbers": sorted(float(n) for n in numbers if n is not None),
+        "places": sorted({str(f.value) for f in found_facts if f.kind == "place"}),
+        "people": sorted({str(f.value) for f in found_facts if f.kind == "person"}),
+    }
+
+
+def field_scores(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float, int]]:
+    """Micro precision, recall and support per field (numbers as multisets, the rest as sets)."""
+    from collections import Counter
+
+    totals = {f: [0, 0, 0] for f in FIELDS}  # true positives, predicted, expected
+    for row in rows:
+        got = predicted_fields(row["text"])
+        for field_name in FIELDS:
+            expected = row[field_name]
+            want = Counter(float(x) for x in expected) if field_name == "numbers" else Counter(set(expected))
+            have = Counter(got[field_name])
+            totals[field_name][0] += sum((want & have).values())
+            totals[field_name][1] += sum(have.values())
+            totals[field_name][2] += sum(want.values())
+    return {f: (tp / p if p else 1.0, tp / e if e else 1.0, e) for f, (tp, p, e) in totals.items()}
+
+
+def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
+    """Per-field scores on the labelled sets: ``facts.jsonl`` (tuned on) and ``facts-heldout.jsonl``."""
+    out: list[tuple[str, ...]] = []
+    for name in ("facts.jsonl", "facts-heldout.jsonl"):
+        path = folder / name
+        if not path.exists():
+            continue
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for field_name, (p, r, n) in field_scores(rows).items():
+            out.append((f"{path.stem} {field_name} ({len(rows)})", f"P {p:.3f}", f"R {r:.3f}", f"{n} expected"))
+    return out
+
+
 def run_eval(settings: Settings, data: Path | None = None, parts: list[str] | None = None,
              limit: int | None = None) -> int:
+    parts = parts or ["langid", "tatoeba", "wmt", "facts"]
+    table: list[tuple[str, ...]] = []
+    if "facts" in parts:
+        table += eval_facts()
+    if parts == ["facts"]:
+        return _print(table)
     data = data or default_data_dir()
     if data is None or not data.is_dir():
         raise InputError("no evaluation data: pass --data DIR (../shared/eval was not found)")
-    parts = parts or ["langid", "tatoeba", "wmt"]
     embedder = make_embedder(settings.embedder, settings.threads, settings.batch_size)
-    table: list[tuple[str, ...]] = []
     if "langid" in parts:
         table += eval_langid(data, limit)
     if "tatoeba" in parts:
         table += [("", "cosine", "margin", "published e5-small fp32"), *eval_tatoeba(embedder, data, limit)]
     if "wmt" in parts:
         table += eval_wmt(settings, embedder, data, limit)
+    return _print(table)
+
+
+def _print(table: list[tuple[str, ...]]) -> int:
     for row in table:
-        print(" | ".join(f"{c:<24}" if i == 0 else c for i, c in enumerate(row)))
+        print(" | ".join(f"{c:<28}" if i == 0 else c for i, c in enumerate(row)))
     return 0

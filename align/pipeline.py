@@ -17,6 +17,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from . import match
+from .aliases import AliasTable
+from .attribution import quotes, registry, sources
+from .compare import analyse, compare_texts
 from .detect import TARGETS, detect
 from .embed import Embedder, embed_segments, make_embedder
 from .errors import InputError
@@ -60,6 +63,7 @@ class Align:
         self.index = IndexDir(settings.index_dir, self.embedder)
         self.store = self.index.store
         self._translator: Translator | None = None
+        self.sources_table = registry(settings.sources_file if str(settings.sources_file) not in {"", "."} else None)
 
     @property
     def translator(self) -> Translator:
@@ -206,14 +210,15 @@ class Align:
         nodes = [match.Node(s.rowid, s.outlet, s.article_id, parse_time(s.time or s.published), s.lang or "other")
                  for s in segs]
         edges = match.links(nodes, hood, self.settings.time_window_hours)
-        events = [_event(segs, group, edges) for group in match.components(len(nodes), edges)]
+        events = [_event(segs, group, edges, self.sources_table) for group in match.components(len(nodes), edges)]
         events.sort(key=lambda e: (e["time"] or "", e["event_id"]), reverse=True)
         self.store.replace_events(events)
         return events
 
     # -- search ---------------------------------------------------------------------------
     def search(
-        self, text: str, k: int = 10, outlet: str | None = None, lang: str | None = None
+        self, text: str, k: int = 10, outlet: str | None = None, lang: str | None = None,
+        quotes: str | None = None,
     ) -> list[dict[str, Any]]:
         """Segments most similar to ``text`` (any of the four languages), best first."""
         if not text or not text.strip():
@@ -228,7 +233,8 @@ class Align:
             valid = [(float(s), int(i)) for s, i in zip(sims[0], ids[0], strict=True) if i >= 0]
             rows = self.store.segments_by_rowid([i for _, i in valid])
             hits = [(s, rows[i]) for s, i in valid if i in rows
-                    and (outlet is None or rows[i].outlet == outlet) and (lang is None or rows[i].lang == lang)]
+                    and (outlet is None or rows[i].outlet == outlet) and (lang is None or rows[i].lang == lang)
+                    and (quotes is None or quotes_source(rows[i].text, quotes, self.sources_table))]
             if len(hits) >= k or len(valid) < wanted:
                 break
             wanted *= 4
@@ -243,10 +249,15 @@ class Align:
         out = []
         for (cos, s), dens in zip(hits, h_density, strict=True):
             margin = cos / max(1e-6, (q_density + float(dens)) / 2)
-            out.append({**segment_json(s), "score": round(match.calibrate(margin), 4),
+            out.append({**segment_json(s, self.sources_table), "score": round(match.calibrate(margin), 4),
                         "cosine": round(cos, 4), "margin": round(margin, 4),
                         "event_id": event_of.get(s.id), "query_lang": found.lang})
         return out
+
+    def compare(self, a: str, b: str) -> dict[str, Any]:
+        """Sources and facts of two stored segments: agree, differ, only in one."""
+        left, right = self.store.segment(a), self.store.segment(b)
+        return {"a": _brief(left), "b": _brief(right), **compare_texts(left.text, right.text, self.sources_table)}
 
     def event_index(self) -> dict[str, str]:
         return {m["segment_id"]: e["event_id"] for e in self.store.events() for m in e["members"]}
@@ -256,6 +267,15 @@ class Align:
         self.index.remove(rowids)
         self.store.drop_event_members(article_id)
         return len(rowids)
+
+
+def quotes_source(text: str, name: str, table: AliasTable | None = None) -> bool:
+    return quotes(sources(text, table), name)
+
+
+def _brief(s: SegmentRow) -> dict[str, Any]:
+    return {"segment_id": s.id, "article_id": s.article_id, "outlet": s.outlet, "lang": s.lang,
+            "title": segment_heading(s)}
 
 
 def detect_lines(lines: Iterable[str]) -> Iterator[str]:
@@ -316,7 +336,8 @@ def segment_heading(s: SegmentRow) -> str:
     return first if len(first) <= 160 else first[:157].rstrip() + "..."
 
 
-def segment_json(s: SegmentRow) -> dict[str, Any]:
+def segment_json(s: SegmentRow, table: AliasTable | None = None) -> dict[str, Any]:
+    found_sources, found_facts = analyse(s.text, table)
     return {
         "article_id": s.article_id,
         "segment_id": s.id,
@@ -331,6 +352,8 @@ def segment_json(s: SegmentRow) -> dict[str, Any]:
         "translation": s.translation,
         "translation_model": s.translation_model,
         "translation_reason": None if s.translation else _why_untranslated(s),
+        "sources": [x.to_json() for x in found_sources],
+        "facts": [f.to_json() for f in found_facts],
     }
 
 
@@ -344,7 +367,8 @@ def _why_untranslated(s: SegmentRow) -> str:
     return "not translated yet: run align build"
 
 
-def _event(segs: list[SegmentRow], group: list[int], edges: list[match.Link]) -> dict[str, Any]:
+def _event(segs: list[SegmentRow], group: list[int], edges: list[match.Link],
+           table: AliasTable | None = None) -> dict[str, Any]:
     inside = set(group)
     mine = [e for e in edges if e.a in inside and e.b in inside]
     members = []
@@ -352,7 +376,7 @@ def _event(segs: list[SegmentRow], group: list[int], edges: list[match.Link]) ->
         own = [e for e in mine if i in (e.a, e.b)]
         evidence = [{"segment_id": segs[e.b if e.a == i else e.a].id, "cosine": e.cosine, "margin": e.margin,
                      "score": e.score, "hours_apart": e.hours_apart, "rule": e.rule} for e in own]
-        members.append({**segment_json(segs[i]), "score": max((e.score for e in own), default=None),
+        members.append({**segment_json(segs[i], table), "score": max((e.score for e in own), default=None),
                         "evidence": sorted(evidence, key=lambda x: -float(x["score"] or 0.0))})
     members.sort(key=lambda m: (m["outlet"], m["time"] or "", m["segment_id"]))
     lead = min((segs[i] for i in group), key=lambda s: (s.lang != "en", s.time or "", s.id))

@@ -47,6 +47,9 @@ class Settings:
     )
     translate_threads: int = _setting(0, "CPU threads for translation; 0 leaves the CTranslate2 default.")
     beam_size: int = _setting(2, "Beam size for translation (1 = greedy, fastest).")
+    sources_file: Path = _setting(
+        Path(""), "TOML file of extra sources and aliases: [[sources]] name, kind, aliases."
+    )
     quiet: bool = _setting(False, "Silence progress bars.")
 
     def resolved_models_dir(self) -> Path:

@@ -1,0 +1,155 @@
+"""Who a segment cites: news agencies, institutions, officials and channels.
+
+A source counts as *cited* when it is mentioned in a sentence that also carries an
+attribution cue in one of the four languages ("as quoted by", "reported", "said",
+"сообщает", "передает", "со ссылкой на", "по данным", "повідомляє", "за даними",
+"според", "цитиран от", "съобщи", ...), or when the mention itself is a channel
+("on Telegram"). Each cited source is listed once, with the phrase that attributes it
+and that phrase's character span. A generic role ("the mayor") gives way to the named
+official next to it, and a generic institution ("the defence ministry") to a specific one
+("Russian Defence Ministry") cited in the same segment.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .aliases import AliasTable, Mention
+
+_CUES = [
+    # English
+    r"as quoted by", r"quoted by", r"according to", r"citing", r"cited", r"quoting",
+    r"(?:said|says|say|told|reported|reports|announced|stated|wrote|posted|added|confirmed|claimed|denied"
+    r"|warned|specified|informed|noted|tweeted|declared|insisted)",
+    # Russian
+    r"сообща\w*", r"сообщил\w*", r"переда[её]т", r"передал\w*", r"по данным", r"со ссылкой на", r"как пишет",
+    r"пишет", r"цитиру\w*", r"заяви\w*", r"отметил\w*", r"написал\w*", r"рассказал\w*", r"уточнил\w*",
+    r"подтверди\w*", r"по словам", r"объявил\w*", r"информиру\w*", r"сказал\w*", r"отказался комментировать",
+    r"declined to comment",
+    # Ukrainian
+    r"повідом\w*", r"переда[єє]", r"передал\w*", r"за даними", r"з посиланням на", r"як пише", r"пише",
+    r"цитує", r"заяви\w*", r"зазнач\w*", r"написа\w*", r"розпові\w*", r"уточни\w*", r"підтверди\w*",
+    r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати",
+    # Bulgarian
+    r"съобщ\w*", r"според", r"цитиран\w* от", r"цитира\w*", r"каза", r"написа\w*", r"обяви\w*",
+    r"потвърди\w*", r"информира\w*", r"заяви\w*", r"уточни\w*", r"предаде\w*", r"отказа да коментира",
+]
+_CUE_RE = re.compile(r"(?<!\w)(?:" + "|".join(_CUES) + r")(?!\w)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…](?:[\"'”»’)]*)\s+(?=[\"'“«‘(]?[A-ZА-ЯЁІЇЄҐ])")
+NEAR = 60  # characters between cue and mention that still make one phrase
+PERSON_NEAR = 25  # a person or role is a source only right next to the cue ("Sobyanin said")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str
+    phrase: str
+    span: tuple[int, int]
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["span"] = list(self.span)
+        return out
+
+
+@functools.cache
+def registry(extra: Path | None = None) -> AliasTable:
+    """The packaged source table, plus the user's ``[[sources]]`` from a TOML file."""
+    people = AliasTable.packaged("gazetteer.tsv")
+    return AliasTable.packaged("sources.tsv").with_people_of(people).extended(extra, "sources")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        bounds.append((start, m.end()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _gap(m: Mention, cue: tuple[int, int]) -> int:
+    """Characters between a mention and a cue (0 when they touch or overlap)."""
+    return max(0, cue[0] - m.end, m.start - cue[1])
+
+
+def _between(m: Mention, cue: tuple[int, int], others: list[Mention]) -> bool:
+    """True when another source stands between the mention and its cue."""
+    lo, hi = min(m.end, cue[1]), max(m.start, cue[0])
+    return any(o is not m and o.kind != "role" and lo <= o.start and o.end <= hi for o in others)
+
+
+def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention], text: str) -> tuple[int, int] | None:
+    """The cue that makes a person the speaker: right next to the name, nothing in between,
+    and, when the cue comes first ("said Peskov"), not already taken by a source before it
+    ("the White House said Kim could travel")."""
+    for cue in sorted(cues, key=lambda c: _gap(m, c)):
+        if _gap(m, cue) > PERSON_NEAR or _between(m, cue, others):
+            continue
+        if re.search(r"[,;:]", text[min(m.end, cue[1]) : max(m.start, cue[0])]):
+            continue
+        if cue[1] <= m.start and any(
+            o is not m and o.kind != "role" and 0 <= cue[0] - o.end <= PERSON_NEAR
+            and not re.search(r"[,;:]", text[o.end : cue[0]]) for o in others
+        ):
+            continue
+        return cue
+    return None
+
+
+def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
+    """True when an institution only names a person's employer ("Kremlin spokesman Dmitry Peskov")."""
+    for o in others:
+        between = text[m.end : o.start]
+        if o.kind == "official" and 0 <= o.start - m.end <= 30 and not re.search(r"[,;.]", between) \
+                and not _CUE_RE.search(between):
+            return True
+        if o.kind == "official" and 0 <= m.start - o.end <= 3:
+            return True
+    return False
+
+
+def sources(text: str, table: AliasTable | None = None) -> list[Source]:
+    """The sources ``text`` cites, once each, in order of first citation."""
+    table = table or registry()
+    mentions = table.find(text)
+    cues = [(m.start(), m.end()) for m in _CUE_RE.finditer(text)]
+    cited: list[tuple[Mention, tuple[int, int]]] = []
+    for lo, hi in _sentences(text):
+        inside = [m for m in mentions if lo <= m.start < hi]
+        sentence_cues = [c for c in cues if lo <= c[0] < hi]
+        for m in inside:
+            if m.kind == "role" and any(o.kind == "official" and abs(o.start - m.end) <= 40 for o in inside):
+                continue
+            if not sentence_cues and m.kind != "channel":
+                continue
+            near = min(sentence_cues, key=lambda c: _gap(m, c), default=None)
+            if m.kind in {"official", "role"}:
+                near = _speaker_cue(m, sentence_cues, inside, text)
+                if near is None:
+                    continue
+            if m.kind == "institution" and _affiliation(m, inside, text):
+                continue
+            close = near is not None and _gap(m, near) <= NEAR
+            span = (min(near[0], m.start), max(near[1], m.end)) if near and close else (m.start, m.end)
+            cited.append((m, span))
+    names = {m.name for m, _ in cited}
+    out: list[Source] = []
+    seen: set[str] = set()
+    for m, span in cited:
+        if m.name in seen or any(other != m.name and other.endswith(m.name) for other in names):
+            continue
+        seen.add(m.name)
+        out.append(Source(m.name, "official" if m.kind == "role" else m.kind, text[span[0] : span[1]], span))
+    return out
+
+
+def quotes(found: list[Source] | list[dict[str, Any]], name: str) -> bool:
+    """True when ``name`` (any case) is among the sources: ``quotes(srcs, "TASS")``."""
+    wanted = name.casefold()
+    return any((s.name if isinstance(s, Source) else s["name"]).casefold() == wanted for s in found)

@@ -1,0 +1,98 @@
+"""Two aligned segments side by side: which sources and facts agree, differ, or stand alone.
+
+Facts are keyed by what they are about: a place or person by its canonical name; a
+quantity by its unit (drones, countries); money by its currency; a date or a time by its
+kind. Two facts with the same key and value *agree*; a quantity or sum of money with the
+same unit but another value *differs* ("six drones" vs "four drones"); everything else
+is *only in one*. This is the data behind the comparison page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from .aliases import AliasTable
+from .attribution import Source, registry, sources
+from .facts import Fact, facts
+
+_COMPARABLE = {"quantity": "unit", "money": "currency"}
+
+
+def analyse(text: str, table: AliasTable | None = None) -> tuple[list[Source], list[Fact]]:
+    """Sources and facts of one text; places named inside a source ("Минобороны России") are not facts."""
+    table = table or registry()
+    found = sources(text, table)
+    spans = [(m.start, m.end) for m in table.find(text) if m.kind in {"institution", "agency"}]
+    return found, facts(text, spans)
+
+
+def _key(f: Fact) -> tuple[str, str]:
+    if f.kind in _COMPARABLE:
+        return f.kind, str(f.value[_COMPARABLE[f.kind]])
+    if f.kind in {"place", "person"}:
+        return f.kind, str(f.value)
+    return f.kind, str(f.value)
+
+
+def _amount(f: Fact) -> Any:
+    return f.value["n"] if f.kind == "quantity" else f.value["amount"] if f.kind == "money" else f.value
+
+
+def compare_facts(a: list[Fact], b: list[Fact]) -> dict[str, list[dict[str, Any]]]:
+    """Group the facts of two segments into agree / differ / only_a / only_b."""
+    by_a: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    by_b: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for f in a:
+        by_a[_key(f)].append(f)
+    for f in b:
+        by_b[_key(f)].append(f)
+    result: dict[str, list[dict[str, Any]]] = {"agree": [], "differ": [], "only_a": [], "only_b": []}
+    for key in sorted(set(by_a) | set(by_b)):
+        left, right = by_a.get(key, []), by_b.get(key, [])
+        if not right:
+            result["only_a"] += [f.to_json() for f in _unique(left)]
+            continue
+        if not left:
+            result["only_b"] += [f.to_json() for f in _unique(right)]
+            continue
+        if key[0] not in _COMPARABLE:
+            result["agree"].append({"kind": key[0], "value": left[0].value, "a": left[0].text, "b": right[0].text})
+            continue
+        left_values = {_amount(f): f for f in left}
+        right_values = {_amount(f): f for f in right}
+        shared = set(left_values) & set(right_values)
+        for value in sorted(shared):
+            result["agree"].append({"kind": key[0], "value": left_values[value].value,
+                                    "a": left_values[value].text, "b": right_values[value].text})
+        rest_a = [left_values[v] for v in sorted(set(left_values) - shared)]
+        rest_b = [right_values[v] for v in sorted(set(right_values) - shared)]
+        if rest_a and rest_b:
+            result["differ"].append({"kind": key[0], "about": key[1], "a": [f.to_json() for f in rest_a],
+                                     "b": [f.to_json() for f in rest_b]})
+        else:
+            result["only_a"] += [f.to_json() for f in rest_a]
+            result["only_b"] += [f.to_json() for f in rest_b]
+    return result
+
+
+def _unique(found: list[Fact]) -> list[Fact]:
+    seen, out = set(), []
+    for f in found:
+        marker = (f.kind, str(f.value))
+        if marker not in seen:
+            seen.add(marker)
+            out.append(f)
+    return out
+
+
+def compare_texts(text_a: str, text_b: str, table: AliasTable | None = None) -> dict[str, Any]:
+    """The full comparison of two texts: sources and facts."""
+    src_a, facts_a = analyse(text_a, table)
+    src_b, facts_b = analyse(text_b, table)
+    names_a, names_b = {s.name for s in src_a}, {s.name for s in src_b}
+    return {
+        "sources": {"agree": sorted(names_a & names_b), "only_a": sorted(names_a - names_b),
+                    "only_b": sorted(names_b - names_a)},
+        "facts": compare_facts(facts_a, facts_b),
+    }

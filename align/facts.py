@@ -1,0 +1,254 @@
+"""The facts a segment states: numbers, quantities, money, dates, times, places, people.
+
+Numbers are read as digits ("4,500", "4 500", "1.3", "150 million") and as words in all
+four languages with their inflected forms (three/три/трёх/трьох/трима, six/шесть/шести/
+шість/шест). A number followed by a counted noun from a small cross-language lexicon
+becomes a *quantity* with a canonical unit ("шесть беспилотников" → 6 drone), so that
+"six drones" and "шість дронів" can be compared. Places and people come from the
+gazetteer and keep its canonical (English) spelling. Text inside URLs is never read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .aliases import AliasTable
+
+_WORD_NUMBERS: dict[int, str] = {
+    1: "one|один|одна|одно|одного|одной|одним|одну|одне|однієї|одного|един|една|едно",
+    2: "two|два|две|двух|двум|двумя|двое|дві|двох|двом|двома|двоє|двама|двамата",
+    3: "three|три|трех|трёх|трем|трём|тремя|трое|трьох|трьом|трьома|троє|трима|тримата",
+    4: "four|четыре|четырех|четырёх|четырем|четырьмя|четверо|чотири|чотирьох|чотирьом|четири|четирима",
+    5: "five|пять|пяти|пятью|пятеро|п['’]ять|п['’]яти|п['’]ятеро|пет|петима",
+    6: "six|шесть|шести|шестью|шестеро|шість|шістьох|шест|шестима",
+    7: "seven|семь|семи|семью|сім|сімох|седем|седмина",
+    8: "eight|восемь|восьми|вісім|вісьмох|осем|осмина",
+    9: "nine|девять|девяти|дев['’]ять|дев['’]яти|девет|деветима",
+    10: "ten|десять|десяти|десятьох|десет|десетима",
+    11: "eleven|одиннадцать|одинадцять|единадесет",
+    12: "twelve|dozen|двенадцать|дванадцять|дванадесет",
+    15: "fifteen|пятнадцать|п['’]ятнадцять|петнадесет",
+    20: "twenty|двадцать|двадцати|двадцять|двадесет",
+    30: "thirty|тридцать|тридцять|тридесет",
+    40: "forty|сорок|сорока|четиридесет",
+    50: "fifty|пятьдесят|пятидесяти|п['’]ятдесят|петдесет",
+    100: "hundred|a hundred|сто|ста|сотня|стотина",
+    1000: "thousand|a thousand|тысяча|тысячи|тысячу|тисяча|тисячі|хиляда",
+}
+_WORD_VALUE = {w: n for n, words in _WORD_NUMBERS.items() for w in words.split("|")}
+_SCALES = {
+    "thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тис": 1e3, "тисяч": 1e3, "хил": 1e3, "хиляди": 1e3,
+    "million": 1e6, "millions": 1e6, "mln": 1e6, "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6,
+    "мільйон": 1e6, "мільйона": 1e6, "мільйонів": 1e6, "милиона": 1e6, "милион": 1e6,
+    "billion": 1e9, "bn": 1e9, "млрд": 1e9, "миллиард": 1e9, "миллиарда": 1e9, "миллиардов": 1e9,
+    "мільярд": 1e9, "мільярда": 1e9, "мільярдів": 1e9, "милиарда": 1e9, "милиард": 1e9,
+}
+# Counted nouns → canonical unit.
+_UNITS: dict[str, str] = {
+    "drone": r"drones?|UAVs?|unmanned aerial vehicles?|дрон\w*|беспилотник\w*|БПЛА|безпілотник\w*|БпЛА|безпилотн\w*",
+    "missile": r"missiles?|rockets?|ракет\w*",
+    "soldier": r"soldiers?|troops?|servicem[ae]n|солдат\w*|военнослужащ\w*|військов\w*|бойц\w*|войни(?:ци)?",
+    "person": r"people|persons?|civilians?|человек|людей|люди|людина|людини|хора|души|жертв\w*|загинал\w*",
+    "country": r"countries|country|стран\w*|країн\w*|държави|държава",
+    "system": r"systems?|систем\w*",
+    "vehicle": r"vehicles?|tanks?|armou?red personnel carriers?|танк\w*|бронетранспорт\w*|бронемашин\w*",
+    "ship": r"ships?|vessels?|судн?\w*|кораб\w*",
+    "percent": r"%|percent|per cent|процент\w*|відсот\w*|на сто",
+    "day": r"days?|дн(?:ей|я|и)|день|днів|дні|дни|ден",
+    "year": r"years?|лет|года?|рок(?:у|ів|и)|години",
+    "month": r"months?|месяц\w*|місяц\w*|месец\w*",
+    "point": r"points?|пункт\w*",
+}
+_CURRENCIES: dict[str, str] = {
+    "USD": r"\$|US\$|dollars?|доллар\w*|долар\w*",
+    "EUR": r"€|euros?|евро|євро",
+    "UAH": r"₴|hryvnias?|гривен\w*|гривн\w*|гривень|гривні|гривня",
+    "RUB": r"₽|roubles?|rubles?|рубл\w*",
+    "BGN": r"leva|lev|лев[аа]?|лв\.?",
+    "GBP": r"£|pounds?|фунт\w*",
+}
+_MONTHS: dict[int, str] = {
+    1: r"january|jan\.?|январ\w*|січ\w*|януари", 2: r"february|feb\.?|феврал\w*|лют\w*|февруари",
+    3: r"march|mar\.?|март\w*|берез\w*", 4: r"april|apr\.?|апрел\w*|квіт\w*|април",
+    5: r"may|ма[яйе]|трав\w*|май", 6: r"june|jun\.?|июн\w*|черв\w*|юни",
+    7: r"july|jul\.?|июл\w*|лип\w*|юли", 8: r"august|aug\.?|август\w*|серп\w*",
+    9: r"september|sept?\.?|сентябр\w*|верес\w*|септември", 10: r"october|oct\.?|октябр\w*|жовт\w*|октомври",
+    11: r"november|nov\.?|ноябр\w*|листопад\w*|ноември", 12: r"december|dec\.?|декабр\w*|груд\w*|декември",
+}
+_WEEKDAYS: dict[str, str] = {
+    "Monday": r"monday|понедельник\w*|понеділ\w*|понеделник", "Tuesday": r"tuesday|вторник\w*|вівтор\w*",
+    "Wednesday": r"wednesday|сред[аеуы]|серед[аиу]|сряда", "Thursday": r"thursday|четверг\w*|четвер\w*|четвъртък",
+    "Friday": r"friday|пятниц\w*|п['’]ятниц\w*|петък", "Saturday": r"saturday|суббот\w*|субот\w*|събота",
+    "Sunday": r"sunday|воскресень\w*|неділ\w*|неделя",
+}
+
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+_DIGITS = r"\d{1,3}(?:[ ,\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_WORDS = "|".join(sorted(_WORD_VALUE, key=len, reverse=True))
+_SCALE_RE = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
+_NUMBER_RE = re.compile(
+    rf"(?<![\w.,-])(?P<num>{_DIGITS}|{_WORDS})(?:\s*(?P<scale>{_SCALE_RE})\.?)?(?![\w]|[.,]\d)",
+    re.IGNORECASE,
+)
+_UNIT_RE = {u: re.compile(rf"\s*(?:[\w-]+\s+){{0,2}}?(?:{p})(?!\w)", re.IGNORECASE) for u, p in _UNITS.items()}
+_CUR_BEFORE = re.compile(r"(?:US\$|\$|€|£|₴|₽)\s*$")
+_CUR_AFTER = {c: re.compile(rf"\s*(?:{p})(?!\w)", re.IGNORECASE) for c, p in _CURRENCIES.items()}
+_MONTH_ALT = "|".join(f"(?P<m{n}>{p})" for n, p in _MONTHS.items())
+_DATE_RES = [
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)(?!\d)"),
+    re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<mo>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?!\d)"),
+    re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_ALT})(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\w)",
+               re.IGNORECASE),
+    re.compile(rf"(?<![\w])(?:{_MONTH_ALT})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\w)",
+               re.IGNORECASE),
+]
+_WEEKDAY_RE = {d: re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for d, p in _WEEKDAYS.items()}
+_TIME_RE = re.compile(
+    r"(?<![\w:])(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)|(?=\s*[ap]\.?m\.?))\s*(?P<ap>[ap]\.?m\.?)?(?!\w)",
+    re.IGNORECASE,
+)
+_YEAR_RE = re.compile(r"(?<![\w.,-])(?P<y>(?:19|20)\d\d)(?:\s*(?:г\.|р\.|year|года?|року|година))?(?![\w]|[.,]\d)")
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # number, quantity, money, date, time, place, person
+    value: Any
+    text: str
+    span: tuple[int, int]
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["span"] = list(self.span)
+        return out
+
+
+@functools.cache
+def gazetteer() -> AliasTable:
+    return AliasTable.packaged("gazetteer.tsv")
+
+
+def _number_value(raw: str, scale: str | None) -> float | None:
+    word = raw.lower().replace("’", "'")
+    if word in _WORD_VALUE or word.replace("'", "’") in _WORD_VALUE:
+        value = float(_WORD_VALUE.get(word, _WORD_VALUE.get(word.replace("'", "’"), 0)))
+    else:
+        digits = raw.replace("\u202f", " ")
+        if re.fullmatch(r"\d{1,3}(?:[ ,]\d{3})+(?:[.,]\d+)?", digits):
+            digits = re.sub(r"[ ,](?=\d{3}(?:\D|$))", "", digits)
+        digits = digits.replace(",", ".")
+        try:
+            value = float(digits)
+        except ValueError:
+            return None
+    if scale:
+        value *= _SCALES.get(scale.lower().rstrip("."), 1.0)
+    return value
+
+
+def _clean_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def _masked(text: str) -> str:
+    """The text with URLs and e-mail addresses blanked out (same length, so spans hold)."""
+    return _URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _dates(text: str) -> list[Fact]:
+    found: list[Fact] = []
+    for rx in _DATE_RES:
+        for m in rx.finditer(text):
+            if any(m.start() < f.span[1] and f.span[0] < m.end() for f in found):
+                continue
+            groups = m.groupdict()
+            month = next((int(k[1:]) for k, v in groups.items() if k.startswith("m") and k != "mo" and v), None)
+            month = month or (int(groups["mo"]) if groups.get("mo") else None)
+            day = int(groups["d"])
+            if not month or not 1 <= month <= 12 or not 1 <= day <= 31:
+                continue
+            year = groups.get("y")
+            value = f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+            found.append(Fact("date", value, m.group(0), (m.start(), m.end())))
+    for name, rx in _WEEKDAY_RE.items():
+        found += [Fact("date", name, m.group(0), (m.start(), m.end())) for m in rx.finditer(text)]
+    return found
+
+
+def _times(text: str) -> list[Fact]:
+    out = []
+    for m in _TIME_RE.finditer(text):
+        hour, minute = int(m["h"]), int(m["mi"] or 0)
+        ap = (m["ap"] or "").lower().replace(".", "")
+        if not m["mi"] and not ap:
+            continue
+        if ap == "pm" and hour < 12:
+            hour += 12
+        if ap == "am" and hour == 12:
+            hour = 0
+        raw = m.group(0).rstrip()
+        out.append(Fact("time", f"{hour:02d}:{minute:02d}", raw, (m.start(), m.start() + len(raw))))
+    return out
+
+
+def _overlaps(span: tuple[int, int], taken: list[Fact]) -> bool:
+    return any(span[0] < f.span[1] and f.span[0] < span[1] for f in taken)
+
+
+def facts(text: str, source_spans: list[tuple[int, int]] | None = None) -> list[Fact]:
+    """Every fact in ``text``, in text order. ``source_spans`` hide places named inside sources."""
+    masked = _masked(text)
+    taken: list[Fact] = _dates(masked) + _times(masked)
+    for m in _YEAR_RE.finditer(masked):
+        if not _overlaps((m.start(), m.end()), taken):
+            taken.append(Fact("date", m["y"], m.group(0), (m.start(), m.end())))
+    for m in _NUMBER_RE.finditer(masked):
+        span = (m.start(), m.end())
+        if _overlaps(span, taken):
+            continue
+        value = _number_value(m["num"], m["scale"])
+        if value is None:
+            continue
+        before, rest = masked[: m.start()], masked[m.end() :]
+        currency = next((c for c, rx in _CUR_AFTER.items() if rx.match(rest)), None)
+        if _CUR_BEFORE.search(before):
+            symbol = _CUR_BEFORE.search(before)
+            assert symbol is not None
+            currency = next(c for c, rx in _CUR_AFTER.items() if rx.match(symbol.group(0).strip()))
+            span = (symbol.start(), span[1])
+        elif currency:
+            match = _CUR_AFTER[currency].match(rest)
+            assert match is not None
+            span = (span[0], m.end() + match.end())
+        if currency:
+            taken.append(Fact("money", {"amount": _clean_number(value), "currency": currency},
+                              text[span[0] : span[1]], span))
+            continue
+        unit = next(((u, rx.match(rest)) for u, rx in _UNIT_RE.items() if rx.match(rest)), None)
+        if unit and unit[1] is not None:
+            end = m.end() + unit[1].end()
+            taken.append(Fact("quantity", {"n": _clean_number(value), "unit": unit[0]}, text[span[0] : end],
+                              (span[0], end)))
+        elif value != 1 or m["num"].isdigit():
+            taken.append(Fact("number", _clean_number(value), m.group(0), span))
+    hidden = source_spans or []
+    for mention in gazetteer().find(masked):
+        span = (mention.start, mention.end)
+        if _overlaps(span, taken) or any(span[0] < b and a < span[1] for a, b in hidden):
+            continue
+        taken.append(Fact(mention.kind, mention.name, text[span[0] : span[1]], span))
+    return sorted(taken, key=lambda f: f.span)
+
+
+def numeric_value(fact: Fact) -> float | None:
+    """The number a fact states, whatever its kind (for evaluation and comparison)."""
+    if fact.kind == "number":
+        return float(fact.value)
+    if fact.kind == "quantity":
+        return float(fact.value["n"])
+    if fact.kind == "money":
+        return float(fact.value["amount"])
+    return None

@@ -1,0 +1,58 @@
+"""Cyrillic → Latin transliteration, so names can be matched across scripts.
+
+Russian follows BGN/PCGN (simplified: ё → yo, no diacritics), Ukrainian the national
+system of 2010 (Київ → Kyiv, Харків → Kharkiv), Bulgarian the Streamlined System of 2009
+(щ → sht, ъ → a). ``name_key`` reduces any spelling to a lowercase Latin key on which
+Орёл, Орел, Oryol and Orel meet the gazetteer's aliases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_COMMON = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ё": "yo",
+}
+_TABLES = {
+    "ru": _COMMON,
+    "uk": {**_COMMON, "г": "h", "ґ": "g", "е": "e", "є": "ie", "и": "y", "і": "i", "ї": "i",
+           "й": "i", "х": "kh", "щ": "shch", "ю": "iu", "я": "ia", "'": "", "’": ""},
+    "bg": {**_COMMON, "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu", "я": "ya", "х": "h"},
+}
+# Word-initial forms that differ from the middle of a word.
+_INITIAL = {
+    "ru": {"е": "ye", "ё": "yo"},
+    "uk": {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"},
+    "bg": {},
+}
+_WORD_RE = re.compile(r"[\w'’]+")
+
+
+def transliterate(text: str, lang: str = "ru") -> str:
+    """Latin spelling of Cyrillic text in ``lang`` (bg, ru or uk); other characters are kept."""
+    table, initial = _TABLES.get(lang, _COMMON), _INITIAL.get(lang, {})
+    out = []
+    prev_letter = False
+    for ch in text:
+        low = ch.lower()
+        if low in table:
+            latin = initial.get(low, table[low]) if not prev_letter else table[low]
+            if lang == "ru" and low == "е" and prev_letter is False:
+                latin = "ye"
+            out.append(latin.capitalize() if ch != low and latin else latin)
+            prev_letter = True
+        else:
+            out.append(ch)
+            prev_letter = ch.isalpha()
+    return "".join(out)
+
+
+def name_key(name: str, lang: str = "ru") -> str:
+    """A lowercase Latin key for a name in any of the four languages."""
+    latin = transliterate(name, lang) if re.search("[\u0400-\u04ff]", name) else name
+    latin = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode("ascii")
+    return " ".join(w.lower() for w in _WORD_RE.findall(latin)).replace("'", "")

@@ -1,0 +1,174 @@
+"""Attribution, facts and comparison across the four languages."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from align.attribution import registry, sources
+from align.clean import clean_text
+from align.cli import main
+from align.compare import analyse, compare_texts
+from align.eval import LABELLED, field_scores
+from align.facts import facts
+from align.pipeline import Align
+from align.segment import segment
+from align.translit import name_key
+
+
+def _kinds(text: str, kind: str) -> list:
+    return [f.value for f in facts(text) if f.kind == kind]
+
+
+def test_number_words_and_their_inflections() -> None:
+    assert _kinds("three drones", "quantity") == [{"n": 3, "unit": "drone"}]
+    assert _kinds("сбиты три беспилотника", "quantity") == [{"n": 3, "unit": "drone"}]
+    assert _kinds("перехоплення трьох безпілотників", "quantity") == [{"n": 3, "unit": "drone"}]
+    assert _kinds("трима души", "quantity") == [{"n": 3, "unit": "person"}]
+    for text in ("six drones", "шесть дронов", "шість дронів", "шест дрона"):
+        assert _kinds(text, "quantity") == [{"n": 6, "unit": "drone"}], text
+
+
+def test_digits_units_money_and_urls() -> None:
+    assert _kinds("about 1,200 people were evacuated", "quantity") == [{"n": 1200, "unit": "person"}]
+    assert _kinds("Цената е 4 500 лв.", "money") == [{"amount": 4500, "currency": "BGN"}]
+    assert _kinds("estimated at 150 million dollars", "money") == [{"amount": 150_000_000, "currency": "USD"}]
+    assert _kinds("$1.5 billion", "money") == [{"amount": 1_500_000_000, "currency": "USD"}]
+    assert _kinds("на 9 процентов", "quantity") == [{"n": 9, "unit": "percent"}]
+    url_text = "Read https://example.com/2023/09/05/news-612?id=42 and mail tips@site612.com today."
+    assert [f for f in facts(url_text) if f.kind in {"number", "quantity", "date"}] == []
+
+
+def test_dates_in_several_formats() -> None:
+    dates = _kinds("On 2023-09-05, 24.02.2022, September 4, 2023, 4 вересня, 7 септември and Monday.", "date")
+    assert dates == ["2023-09-05", "2022-02-24", "2023-09-04", "--09-04", "--09-07", "Monday"]
+    assert _kinds("05:50am: drones; later at 14:30 and 3 p.m.", "time") == ["05:50", "14:30", "15:00"]
+
+
+def test_text_with_no_facts() -> None:
+    assert facts("this sentence states nothing in particular.") == []
+    assert sources("nobody is quoted here") == []
+
+
+def test_names_meet_across_scripts() -> None:
+    assert name_key("Орёл") == "oryol" and name_key("Орел") == "orel"
+    assert name_key("Київ", "uk") == "kyiv" and name_key("Тула") == "tula" and name_key("Собянин") == "sobyanin"
+    places = {f.value for f in facts("Орёл, Орел, Oryol, Orel, Київ, Kyiv, Тула, Tula")}
+    assert places == {"Oryol", "Kyiv", "Tula"}
+    assert _kinds("Собянин сказал", "person") == _kinds("Sobyanin said", "person") == ["Sergei Sobyanin"]
+
+
+@pytest.mark.parametrize(("text", "name", "phrase"), [
+    ("The ministry said so, as quoted by TASS.", "TASS", "as quoted by TASS"),
+    ("TASS reported the attack.", "TASS", "TASS reported"),
+    ("Об этом сообщает ТАСС.", "TASS", "сообщает ТАСС"),
+    ("Атака отбита, передает ТАСС.", "TASS", "передает ТАСС"),
+    ("По данным ТАСС, сбиты два дрона.", "TASS", "По данным ТАСС"),
+    ("Как пишет Reuters, переговоры продолжатся.", "Reuters", "Как пишет Reuters"),
+    ("Газета цитирует РИА Новости.", "RIA Novosti", "цитирует РИА Новости"),
+    ("Со ссылкой на Интерфакс агентство пишет.", "Interfax", "Со ссылкой на Интерфакс"),
+    ("Про це повідомляє Укрінформ.", "Ukrinform", "повідомляє Укрінформ"),
+    ("За даними Укрінформ, атаку відбито.", "Ukrinform", "За даними Укрінформ"),
+    ("Атаку відбито, передає AFP.", "AFP", "передає AFP"),
+    ("Според БТА срещата е отложена.", "BTA", "Според БТА"),
+    ("Министърът, цитиран от БТА, е в Малта.", "BTA", "цитиран от БТА"),
+    ("Срещата е отложена, съобщи БТА.", "BTA", "съобщи БТА"),
+])
+def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
+    found = {s.name: s for s in sources(text)}
+    assert name in found
+    assert found[name].phrase == phrase
+    assert text[found[name].span[0] : found[name].span[1]] == phrase
+
+
+def test_seeds_quote_who_the_issue_says(seeds: Path) -> None:
+    novinite = segment(clean_text((seeds / "novinite-day-612.txt").read_text(encoding="utf-8")))
+    france = segment(clean_text((seeds / "france24-liveblog-2023-09-05.txt").read_text(encoding="utf-8")))
+    drones = {s.name for s in sources(novinite[0].text)}
+    assert {"TASS", "Russian Defence Ministry"} <= drones
+    for entry in france[1:3]:
+        names = {s.name for s in sources(entry.text)}
+        assert {"Sergei Sobyanin", "Telegram"} <= names and names & {"Russian Defence Ministry", "Defence Ministry"}
+    nk = {s.name for s in sources(novinite[3].text)}
+    assert {"Reuters", "KCNA"} <= nk
+
+
+def test_compare_agree_differ_and_only_in_one() -> None:
+    a = "Air defences intercepted six Ukrainian drones over the Oryol and Tula regions, as quoted by TASS."
+    b = "ПВО перехватила четыре беспилотника над Орловской областью, передает ТАСС."
+    result = compare_texts(a, b)
+    assert result["sources"]["agree"] == ["TASS"]
+    differ = result["facts"]["differ"]
+    assert [(d["about"], d["a"][0]["value"]["n"], d["b"][0]["value"]["n"]) for d in differ] == [("drone", 6, 4)]
+    assert {x["value"] for x in result["facts"]["agree"]} == {"Oryol"}
+    assert [f["value"] for f in result["facts"]["only_a"]] == ["Tula"]
+
+
+def test_user_config_adds_sources_and_aliases(tmp_path: Path) -> None:
+    cfg = tmp_path / "sources.toml"
+    cfg.write_text('[[sources]]\nname = "Meduza"\nkind = "agency"\naliases = ["Медуза*"]\n\n'
+                   '[[sources]]\nname = "TASS"\naliases = ["Тасс-агентство"]\n', encoding="utf-8")
+    table = registry(cfg)
+    assert [s.name for s in sources("Об этом пишет Медуза.", table)] == ["Meduza"]
+    assert [s.name for s in sources("Об этом сообщило Тасс-агентство.", table)] == ["TASS"]
+    assert sources("Об этом пишет Медуза.") == []  # the packaged table is unchanged
+
+
+def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Сбиты шесть дронов над Тулой, сообщает ТАСС.\n\n"))
+    assert main(["facts"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["lang"] == "ru"
+    assert first["sources"][0] == {"name": "TASS", "kind": "agency", "phrase": "сообщает ТАСС", "span": [30, 43]}
+    assert {"kind": "quantity", "value": {"n": 6, "unit": "drone"}, "text": "шесть дронов", "span": [6, 18]} in first["facts"]
+    assert second == {"lang": "other", "sources": [], "facts": []}
+
+
+def test_labelled_sets_reach_the_targets() -> None:
+    for name, floor in (("facts.jsonl", 0.95), ("facts-heldout.jsonl", 0.9)):
+        rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
+        scores = field_scores(rows)
+        for field_name, minimum in (("sources", floor), ("numbers", floor), ("places", 0.85)):
+            precision, recall, _ = scores[field_name]
+            assert precision >= minimum and recall >= minimum, (name, field_name, precision, recall)
+    assert len((LABELLED / "facts.jsonl").read_text(encoding="utf-8").splitlines()) >= 80
+
+
+def test_demo_match_carries_sources_and_facts_and_search_filters_quotes(demo: tuple[Align, list[dict]],
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    app, events = demo
+    members = {m["segment_id"]: m for e in events for m in e["members"]}
+    ru = members["mv-drones-oryol:0"]
+    assert {s["name"] for s in ru["sources"]} >= {"TASS", "Russian Defence Ministry"}
+    assert {"kind": "quantity", "value": {"n": 6, "unit": "drone"}} in [{k: f[k] for k in ("kind", "value")} for f in ru["facts"]]
+    hits = app.search("drones shot down", k=5, quotes="TASS")
+    assert hits and all(any(s["name"] == "TASS" for s in h["sources"]) for h in hits)
+    result = app.compare("mv-drones-oryol:0", "bd-day-562:0")
+    assert "TASS" in result["sources"]["agree"]
+    assert any(x["kind"] == "place" and x["value"] == "Oryol" for x in result["facts"]["agree"])
+
+
+def test_cli_compare_and_search_quotes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    idx = ["--index-dir", str(tmp_path / "idx"), "--quiet"]
+    src = tmp_path / "in.jsonl"
+    rows = [{"outlet": "A", "id": "a", "text": "Six drones were downed over Oryol, as quoted by TASS."},
+            {"outlet": "B", "id": "b", "text": "Над Орловской областью сбиты четыре беспилотника, сообщает Интерфакс."}]
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert main(["ingest", str(src), *idx]) == 0 and main(["build", *idx]) == 0
+    capsys.readouterr()
+    assert main(["compare", "a:0", "b:0", *idx]) == 0
+    out = capsys.readouterr().out
+    assert "differ   quantity (drone)" in out and "only A: TASS" in out
+    assert main(["search", "drones over Oryol", "--quotes", "TASS", "--json", *idx]) == 0
+    hits = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [h["article_id"] for h in hits] == ["a"]
+    assert main(["compare", "a:0", "nope:9", *idx]) == 3
+
+
+def test_analyse_hides_places_inside_source_names() -> None:
+    _, found = analyse("Сообщает Минобороны России.")
+    assert [f for f in found if f.kind == "place"] == []
