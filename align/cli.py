@@ -174,6 +174,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api import create_app
+
+    app = create_app(_settings(args))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
+                access_log=False)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -229,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help="segment id")
     p.add_argument("b", help="segment id")
     p.add_argument("--json", action="store_true")
+    p = add("serve", cmd_serve, "serve the HTTP API (and pages) over an index directory")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
     p = add("demo", cmd_demo, "ingest, build and match the demo corpus; print the event table")
     p.add_argument("--corpus", type=Path, default=Path("corpora/demo"))
     p.add_argument("--out", type=Path, default=None, help="events file (default <index-dir>/events.jsonl)")

@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,39 @@ def _write_npz(path: Path, arrays: dict[str, Any]) -> None:
         np.savez(fh, **arrays)
 
 
+class ReadWriteLock:
+    """Many concurrent searches, or one writer: FAISS must not be searched while it changes."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writer)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writer and self._readers == 0)
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
 class IndexDir:
     """An opened index directory bound to one embedder."""
 
@@ -68,6 +103,7 @@ class IndexDir:
         self.path = path
         self.embedder = embedder
         path.mkdir(parents=True, exist_ok=True)
+        self.lock = ReadWriteLock()
         self.manifest_path = path / "manifest.json"
         self.manifest = self._check_manifest()
         self.store = Store(path / "store.sqlite")
@@ -162,34 +198,39 @@ class IndexDir:
     def add(self, rowids: list[int], raw: np.ndarray[Any, Any], langs: list[str]) -> bool:
         """Add new vectors; re-centres the whole index when language means moved. True if rebuilt."""
         new_means = centre.language_means(self.store.language_sums(), self._prior())
-        if centre.drift(self.means, new_means) > REBUILD_DRIFT:
-            self._rebuild()
-            return True
-        if rowids:
-            self.faiss.add_with_ids(centre.centre(raw, langs, self.means), np.asarray(rowids, dtype=np.int64))
-        self.save()
+        with self.lock.writing():
+            if centre.drift(self.means, new_means) > REBUILD_DRIFT:
+                self._rebuild()
+                return True
+            if rowids:
+                self.faiss.add_with_ids(centre.centre(raw, langs, self.means), np.asarray(rowids, dtype=np.int64))
+            self.save()
         return False
 
     def remove(self, rowids: list[int]) -> None:
-        if rowids:
-            self.faiss.remove_ids(np.asarray(rowids, dtype=np.int64))
-        self.save()
+        with self.lock.writing():
+            if rowids:
+                self.faiss.remove_ids(np.asarray(rowids, dtype=np.int64))
+            self.save()
 
     def centred(self, raw: np.ndarray[Any, Any], langs: list[str]) -> np.ndarray[Any, Any]:
         return centre.centre(raw, langs, self.means)
 
     def search(self, queries: np.ndarray[Any, Any], k: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """Inner products and segment rowids of the k nearest stored vectors (-1 = none)."""
-        if self.faiss.ntotal == 0 or len(queries) == 0:
-            shape = (len(queries), k)
-            return np.zeros(shape, dtype=np.float32), -np.ones(shape, dtype=np.int64)
-        sims, ids = self.faiss.search(np.ascontiguousarray(queries, dtype=np.float32), min(k, self.faiss.ntotal))
+        with self.lock.reading():
+            if self.faiss.ntotal == 0 or len(queries) == 0:
+                shape = (len(queries), k)
+                return np.zeros(shape, dtype=np.float32), -np.ones(shape, dtype=np.int64)
+            query = np.ascontiguousarray(queries, dtype=np.float32)
+            sims, ids = self.faiss.search(query, min(k, self.faiss.ntotal))
         return sims, ids
 
     def reconstruct(self, rowids: list[int]) -> np.ndarray[Any, Any]:
         if not rowids:
             return np.zeros((0, self.embedder.dim), np.float32)
-        return np.stack([self.faiss.reconstruct(int(r)) for r in rowids])
+        with self.lock.reading():
+            return np.stack([self.faiss.reconstruct(int(r)) for r in rowids])
 
     def close(self) -> None:
         self.store.close()

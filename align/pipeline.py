@@ -7,8 +7,9 @@ a crashed run resumes from what was committed.
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,9 +23,9 @@ from .attribution import quotes, registry, sources
 from .compare import analyse, compare_texts
 from .detect import TARGETS, detect
 from .embed import Embedder, embed_segments, make_embedder
-from .errors import InputError
+from .errors import InputError, NotFound
 from .index import IndexDir
-from .ingest import ArticleInput, Problem, read_paths
+from .ingest import ArticleInput, Problem, make_article, read_paths
 from .segment import Segment, segment
 from .settings import Settings
 from .store import ArticleRow, SegmentRow
@@ -105,6 +106,8 @@ class Align:
                 continue
             report.segments += self._store_article(item)
             report.added.append(item.article_id)
+        if report.added:
+            self.store.set_meta("events_stale", "1")
         return report
 
     def _store_article(self, item: ArticleInput) -> int:
@@ -213,12 +216,13 @@ class Align:
         events = [_event(segs, group, edges, self.sources_table) for group in match.components(len(nodes), edges)]
         events.sort(key=lambda e: (e["time"] or "", e["event_id"]), reverse=True)
         self.store.replace_events(events)
+        self.store.set_meta("events_stale", "0")
         return events
 
     # -- search ---------------------------------------------------------------------------
     def search(
         self, text: str, k: int = 10, outlet: str | None = None, lang: str | None = None,
-        quotes: str | None = None,
+        quotes: str | None = None, since: str | None = None, until: str | None = None,
     ) -> list[dict[str, Any]]:
         """Segments most similar to ``text`` (any of the four languages), best first."""
         if not text or not text.strip():
@@ -227,14 +231,35 @@ class Align:
             raise InputError("k must be at least 1")
         found = detect(text)
         query = self.index.centred(embed_segments(self.embedder, [text]), [found.lang])
+        start, end = _bound(since, "since"), _bound(until, "until")
+
+        def keep(s: SegmentRow) -> bool:
+            when = parse_time(s.time or s.published)
+            return ((outlet is None or s.outlet == outlet) and (lang is None or s.lang == lang)
+                    and (start is None or (when is not None and _naive(when) >= start))
+                    and (end is None or (when is not None and _naive(when) <= end))
+                    and (quotes is None or quotes_source(s.text, quotes, self.sources_table)))
+
+        return [{**hit, "query_lang": found.lang} for hit in self._ranked(query, k, keep)]
+
+    def similar(self, segment_id: str, k: int = 10, other_outlets: bool = True) -> list[dict[str, Any]]:
+        """The stored segments nearest to one segment, from other outlets unless told otherwise."""
+        seg = self.store.segment(segment_id)
+        query = self.index.reconstruct([seg.rowid])
+
+        def keep(s: SegmentRow) -> bool:
+            return s.rowid != seg.rowid and not (other_outlets and s.outlet == seg.outlet)
+
+        return self._ranked(query, k, keep)
+
+    def _ranked(self, query: np.ndarray[Any, Any], k: int, keep: Callable[[SegmentRow], bool]) -> list[dict[str, Any]]:
+        """Nearest stored segments that pass ``keep``, with calibrated margin scores."""
         wanted = max(SEARCH_CANDIDATES, k * 4)
         while True:  # widen the candidate list until the filters leave k hits or nothing is left
             sims, ids = self.index.search(query, wanted)
             valid = [(float(s), int(i)) for s, i in zip(sims[0], ids[0], strict=True) if i >= 0]
             rows = self.store.segments_by_rowid([i for _, i in valid])
-            hits = [(s, rows[i]) for s, i in valid if i in rows
-                    and (outlet is None or rows[i].outlet == outlet) and (lang is None or rows[i].lang == lang)
-                    and (quotes is None or quotes_source(rows[i].text, quotes, self.sources_table))]
+            hits = [(s, rows[i]) for s, i in valid if i in rows and keep(rows[i])]
             if len(hits) >= k or len(valid) < wanted:
                 break
             wanted *= 4
@@ -250,14 +275,71 @@ class Align:
         for (cos, s), dens in zip(hits, h_density, strict=True):
             margin = cos / max(1e-6, (q_density + float(dens)) / 2)
             out.append({**segment_json(s, self.sources_table), "score": round(match.calibrate(margin), 4),
-                        "cosine": round(cos, 4), "margin": round(margin, 4),
-                        "event_id": event_of.get(s.id), "query_lang": found.lang})
+                        "cosine": round(cos, 4), "margin": round(margin, 4), "event_id": event_of.get(s.id)})
         return out
 
     def compare(self, a: str, b: str) -> dict[str, Any]:
         """Sources and facts of two stored segments: agree, differ, only in one."""
         left, right = self.store.segment(a), self.store.segment(b)
         return {"a": _brief(left), "b": _brief(right), **compare_texts(left.text, right.text, self.sources_table)}
+
+    # -- views for the API and pages ------------------------------------------------------
+    def ingest_records(self, records: list[Any]) -> tuple[IngestReport, list[str]]:
+        """Ingest request records (JSON Lines fields); returns the report and each record's article id."""
+        inputs: list[ArticleInput | Problem] = []
+        ids: list[str] = []
+        for i, record in enumerate(records):
+            try:
+                item = make_article(record, source=f"articles[{i}]", raw=json.dumps(record, ensure_ascii=False))
+                inputs.append(item)
+                ids.append(self.store.find_by_hash(item.content_hash) or item.article_id)
+            except InputError as exc:
+                raise InputError(f"articles[{i}]: {exc.message}") from exc
+        report = self.ingest_inputs(inputs)
+        if report.problems:
+            raise InputError("; ".join(str(p) for p in report.problems))
+        return report, ids
+
+    def article_view(self, article_id: str) -> dict[str, Any]:
+        article = self.store.article(article_id)
+        segs = self.store.segments("WHERE s.article_id = ?", (article_id,))
+        keep = ("id", "outlet", "title", "url", "published", "lang", "lang_code", "text", "ingested_at")
+        return {**{k: article[k] for k in keep}, "segments": [segment_json(s, self.sources_table) for s in segs]}
+
+    def segment_view(self, segment_id: str) -> dict[str, Any]:
+        s = self.store.segment(segment_id)
+        return {**segment_json(s, self.sources_table), "event_id": self.event_index().get(s.id)}
+
+    def events(self, since: str | None = None, until: str | None = None, outlet: str | None = None,
+               lang: str | None = None) -> list[dict[str, Any]]:
+        """Stored events (recomputed when articles changed since the last match), filtered."""
+        if self.store.meta("events_stale") != "0":
+            self.match()
+        start, end = _bound(since, "since"), _bound(until, "until")
+        out = []
+        for e in self.store.events():
+            when = parse_time(e.get("time"))
+            if outlet is not None and outlet not in e["outlets"]:
+                continue
+            if lang is not None and lang not in e.get("langs", []):
+                continue
+            if start is not None and (when is None or _naive(when) < start):
+                continue
+            if end is not None and (when is None or _naive(when) > end):
+                continue
+            out.append(e)
+        return out
+
+    def event_view(self, event_id: str) -> dict[str, Any]:
+        for e in self.events():
+            if e["event_id"] == event_id:
+                coverage: dict[str, list[str]] = {}
+                for m in e["members"]:
+                    coverage.setdefault(m["outlet"], []).append(m["segment_id"])
+                outlets = sorted({a["outlet"] for a in self.store.outlets()})
+                return {**e, "coverage": {o: coverage.get(o, []) for o in outlets},
+                        "missing_outlets": [o for o in outlets if o not in coverage]}
+        raise NotFound(f"no event with id {event_id!r}")
 
     def event_index(self) -> dict[str, str]:
         return {m["segment_id"]: e["event_id"] for e in self.store.events() for m in e["members"]}
@@ -266,6 +348,7 @@ class Align:
         rowids = self.store.delete_article(article_id)
         self.index.remove(rowids)
         self.store.drop_event_members(article_id)
+        self.store.set_meta("events_stale", "1")
         return len(rowids)
 
 
@@ -282,6 +365,19 @@ def detect_lines(lines: Iterable[str]) -> Iterator[str]:
     """One language code per input line (``other`` for anything else)."""
     for line in lines:
         yield detect(line).lang
+
+
+def _naive(when: datetime) -> datetime:
+    return when.replace(tzinfo=None)
+
+
+def _bound(value: str | None, name: str) -> datetime | None:
+    if value is None or not value.strip():
+        return None
+    when = parse_time(value.strip().replace("Z", "+00:00"))
+    if when is None:
+        raise InputError(f"'{name}' is not an ISO 8601 date: {value!r}")
+    return _naive(when)
 
 
 def parse_time(value: str | None) -> datetime | None:

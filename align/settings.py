@@ -50,6 +50,13 @@ class Settings:
     sources_file: Path = _setting(
         Path(""), "TOML file of extra sources and aliases: [[sources]] name, kind, aliases."
     )
+    api_keys: str = _setting("", "Comma-separated API keys; writes need one in X-API-Key (env ALIGN_API_KEYS).")
+    api_read_auth: bool = _setting(False, "Require an API key for reads too.")
+    cors_origins: str = _setting("", "Comma-separated origins allowed by CORS ('*' for any); empty disables CORS.")
+    max_query_chars: int = _setting(2000, "Longest query text the API accepts.")
+    max_k: int = _setting(100, "Most results one API request may ask for.")
+    max_batch: int = _setting(100, "Most articles one POST /api/articles may carry.")
+    max_body_bytes: int = _setting(5_000_000, "Largest request body the API reads, checked before parsing.")
     quiet: bool = _setting(False, "Silence progress bars.")
 
     def resolved_models_dir(self) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,12 +108,10 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
         try:
-            self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA synchronous=NORMAL")
             with self._db:
                 self._db.executescript(_SCHEMA)
                 columns = {r[1] for r in self._db.execute("PRAGMA table_info(segments)")}
@@ -126,8 +125,31 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise IndexCorrupt(f"{path}: not a readable align store: {exc}") from exc
 
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection: SQLite connections must not be shared between threads,
+        and with WAL each reader sees a consistent snapshot while one writer commits."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+                db.row_factory = sqlite3.Row
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA foreign_keys=ON")
+                db.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.DatabaseError as exc:
+                raise IndexCorrupt(f"{self.path}: not a readable align store: {exc}") from exc
+            self._local.db = db
+            with self._all_lock:
+                self._all.append(db)
+        return db
+
     def close(self) -> None:
-        self._db.close()
+        with self._all_lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -180,6 +202,10 @@ class Store:
 
     def set_article_lang(self, db: sqlite3.Connection, article_id: str, lang: str, code: str | None) -> None:
         db.execute("UPDATE articles SET lang = ?, lang_code = ? WHERE id = ?", (lang, code, article_id))
+
+    def outlets(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._db.execute(
+            "SELECT outlet, count(*) AS articles FROM articles GROUP BY outlet ORDER BY outlet")]
 
     def counts(self) -> dict[str, int]:
         one = self._db.execute
