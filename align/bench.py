@@ -88,21 +88,29 @@ def _bench_size(rows: list[tuple[str, ...]], n: int) -> None:
                  "numpy full sort", f"{t_numpy * 1000:.2f} ms/q", f"{t_numpy / t_loop:.1f}x"))
 
 
-def main() -> None:
-    rows: list[tuple[str, ...]] = [("measure", "ours", "value", "baseline", "value", "ours vs baseline")]
-    bench_embedding(rows)
-    bench_index(rows)
-    from .bench_translate import bench_translation
-
-    bench_translation(rows)
+def _table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    table = "\n".join(lines)
-    print(table)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    from .bench_api import bench_api
+    from .bench_translate import bench_translation
+
+    rows: list[tuple[str, ...]] = [("measure", "ours", "value", "baseline", "value", "ours vs baseline")]
+    bench_embedding(rows)
+    bench_index(rows)
+    bench_translation(rows)
+    api: list[tuple[str, ...]] = [("load (second process, loopback)", "throughput", "p50", "p99",
+                                   "query embedding", "errors")]
+    bench_api(api)
+    text = _table(rows) + "\n\n" + _table(api)
+    print(text)
     out = Path("bench-results")
     out.mkdir(exist_ok=True)
-    (out / "bench.md").write_text(table + "\n", encoding="utf-8")
+    (out / "bench.md").write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ is *only in one*. This is the data behind the comparison page.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any
 
@@ -20,11 +21,19 @@ _COMPARABLE = {"quantity": "unit", "money": "currency"}
 
 
 def analyse(text: str, table: AliasTable | None = None) -> tuple[list[Source], list[Fact]]:
-    """Sources and facts of one text; places named inside a source ("Минобороны России") are not facts."""
-    table = table or registry()
+    """Sources and facts of one text; places named inside a source ("Минобороны России") are not facts.
+
+    Cached: segment texts never change, and every search shows the sources and facts of its hits.
+    """
+    found, stated = _analyse(text, table or registry())
+    return list(found), list(stated)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fact, ...]]:
     found = sources(text, table)
     spans = [(m.start, m.end) for m in table.find(text) if m.kind in {"institution", "agency"}]
-    return found, facts(text, spans)
+    return tuple(found), tuple(facts(text, spans))
 
 
 def _key(f: Fact) -> tuple[str, str]:

@@ -152,7 +152,7 @@ def make_article(record: Any, source: str, raw: str) -> ArticleInput:
         raise InputError("one of 'text' or 'html' is required")
     body = text if text is not None else _html_to_text(html or "")
     cleaned = clean_text(body)
-    if not cleaned.strip():
+    if not re.search(r"[^\W_]", cleaned):
         raise UnsupportedInput("no article text left after removing markup and page junk")
     if len(cleaned) > MAX_ARTICLE_CHARS:
         raise InputError(f"article text is {len(cleaned):,} characters; the limit is {MAX_ARTICLE_CHARS:,}")
@@ -228,15 +228,21 @@ def parse_published(value: str | None) -> str | None:
 
 def _html_to_text(html: str) -> str:
     import trafilatura
+    from lxml import etree
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    if not html.strip():
+        raise UnsupportedInput("field 'html' is empty")
+    try:
+        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    except (ValueError, etree.LxmlError) as exc:
+        raise InputError(f"unreadable HTML ({exc})") from exc
     if text is None:
         # Very short pages defeat trafilatura's heuristics; fall back to the bare text.
         from lxml import html as lxml_html
 
         try:
             tree = lxml_html.fromstring(html)
-        except (ValueError, SyntaxError) as exc:
+        except (ValueError, SyntaxError, etree.LxmlError) as exc:
             raise InputError("unreadable HTML") from exc
         for bad in tree.xpath("//script|//style|//noscript"):
             bad.drop_tree()

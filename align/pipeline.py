@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -64,6 +65,7 @@ class Align:
         self.index = IndexDir(settings.index_dir, self.embedder)
         self.store = self.index.store
         self._translator: Translator | None = None
+        self._event_index: tuple[str | None, dict[str, str]] | None = None
         self.sources_table = registry(settings.sources_file if str(settings.sources_file) not in {"", "."} else None)
 
     @property
@@ -73,6 +75,12 @@ class Align:
             self._translator = Translator(self.settings.resolved_models_dir(),
                                           self.settings.translate_threads, self.settings.beam_size)
         return self._translator
+
+    def warm_up(self) -> None:
+        """Load the language detectors and the embedder now, not on a server's first requests."""
+        for text in ("warm up the detector", "разогрев детектора"):
+            detect(text)
+        self.embedder.embed(["warm up"])
 
     def close(self) -> None:
         if self._translator is not None:
@@ -152,7 +160,9 @@ class Align:
             report.embedded += len(batch)
         if todo:
             langs = [s.lang or "other" for s in todo]
-            report.recentred = self.index.add([s.rowid for s in todo], np.concatenate(done), langs)
+            raw = np.concatenate(done)
+            report.recentred = self.index.add([s.rowid for s in todo], raw, langs)
+            self._store_densities([s.rowid for s in todo], raw, langs)
             report.indexed = len(todo)
         self._translate_segments(report)
         return report
@@ -212,6 +222,7 @@ class Align:
         segs = [rows[int(r)] for r in ids]
         nodes = [match.Node(s.rowid, s.outlet, s.article_id, parse_time(s.time or s.published), s.lang or "other")
                  for s in segs]
+        self.store.set_densities([(float(d), int(r)) for d, r in zip(hood.density, ids, strict=True)])
         edges = match.links(nodes, hood, self.settings.time_window_hours)
         events = [_event(segs, group, edges, self.sources_table) for group in match.components(len(nodes), edges)]
         events.sort(key=lambda e: (e["time"] or "", e["event_id"]), reverse=True)
@@ -223,14 +234,21 @@ class Align:
     def search(
         self, text: str, k: int = 10, outlet: str | None = None, lang: str | None = None,
         quotes: str | None = None, since: str | None = None, until: str | None = None,
+        timings: dict[str, float] | None = None,
     ) -> list[dict[str, Any]]:
-        """Segments most similar to ``text`` (any of the four languages), best first."""
+        """Segments most similar to ``text`` (any of the four languages), best first.
+
+        Pass a dict as ``timings`` to learn how the time split: ``embed_ms`` and ``total_ms``.
+        """
+        started = time.perf_counter()
         if not text or not text.strip():
             raise InputError("the query is empty")
         if k < 1:
             raise InputError("k must be at least 1")
         found = detect(text)
+        embed_started = time.perf_counter()
         query = self.index.centred(embed_segments(self.embedder, [text]), [found.lang])
+        embed_ms = 1000 * (time.perf_counter() - embed_started)
         start, end = _bound(since, "since"), _bound(until, "until")
 
         def keep(s: SegmentRow) -> bool:
@@ -240,7 +258,10 @@ class Align:
                     and (end is None or (when is not None and _naive(when) <= end))
                     and (quotes is None or quotes_source(s.text, quotes, self.sources_table)))
 
-        return [{**hit, "query_lang": found.lang} for hit in self._ranked(query, k, keep)]
+        hits = [{**hit, "query_lang": found.lang} for hit in self._ranked(query, k, keep)]
+        if timings is not None:
+            timings.update(embed_ms=round(embed_ms, 2), total_ms=round(1000 * (time.perf_counter() - started), 2))
+        return hits
 
     def similar(self, segment_id: str, k: int = 10, other_outlets: bool = True) -> list[dict[str, Any]]:
         """The stored segments nearest to one segment, from other outlets unless told otherwise."""
@@ -267,9 +288,7 @@ class Align:
         if not hits:
             return []
         q_density = float(match.density(sims[:, :], self.settings.match_k)[0])
-        hit_vecs = self.index.reconstruct([s.rowid for _, s in hits])
-        h_sims, _ = self.index.search(hit_vecs, self.settings.match_k + 1)
-        h_density = match.density(h_sims[:, 1:], self.settings.match_k)
+        h_density = self._densities([s for _, s in hits], q_density)
         event_of = self.event_index()
         out = []
         for (cos, s), dens in zip(hits, h_density, strict=True):
@@ -277,6 +296,20 @@ class Align:
             out.append({**segment_json(s, self.sources_table), "score": round(match.calibrate(margin), 4),
                         "cosine": round(cos, 4), "margin": round(margin, 4), "event_id": event_of.get(s.id)})
         return out
+
+    def _densities(self, segs: list[SegmentRow], fallback: float) -> list[float]:
+        """Each segment's neighbourhood density as stored by build or match; ``fallback`` (the
+        query's own) where none is stored yet. Measuring it here would cost one more FAISS
+        search per hit: most of a search's time on a large index."""
+        return [s.density if s.density is not None else fallback for s in segs]
+
+    def _store_densities(self, rowids: list[int], raw: np.ndarray[Any, Any], langs: list[str]) -> None:
+        """Densities of newly indexed segments (their neighbours' mean similarity, self excluded)."""
+        for lo in range(0, len(rowids), 1024):
+            vecs = self.index.centred(raw[lo : lo + 1024], langs[lo : lo + 1024])
+            sims, _ids = self.index.search(vecs, self.settings.match_k + 1)
+            values = match.density(sims[:, 1:], self.settings.match_k)
+            self.store.set_densities([(float(v), r) for v, r in zip(values, rowids[lo : lo + 1024], strict=True)])
 
     def compare(self, a: str, b: str) -> dict[str, Any]:
         """Sources and facts of two stored segments: agree, differ, only in one."""
@@ -342,7 +375,13 @@ class Align:
         raise NotFound(f"no event with id {event_id!r}")
 
     def event_index(self) -> dict[str, str]:
-        return {m["segment_id"]: e["event_id"] for e in self.store.events() for m in e["members"]}
+        """Segment id → event id, rebuilt only when the stored events change."""
+        version = self.store.meta("events_version")
+        cached = self._event_index
+        if cached is None or cached[0] != version:
+            mapping = {m["segment_id"]: e["event_id"] for e in self.store.events() for m in e["members"]}
+            cached = self._event_index = (version, mapping)
+        return cached[1]
 
     def delete_article(self, article_id: str) -> int:
         rowids = self.store.delete_article(article_id)

@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS segments (
     vector BLOB,
     translation TEXT,
     translation_model TEXT,
-    translation_note TEXT
+    translation_note TEXT,
+    density REAL
 );
 CREATE INDEX IF NOT EXISTS segments_article ON segments(article_id);
 CREATE TABLE IF NOT EXISTS events (
@@ -101,6 +102,7 @@ class SegmentRow:
     translation: str | None = None
     translation_model: str | None = None
     translation_note: str | None = None
+    density: float | None = None
 
 
 class Store:
@@ -115,9 +117,10 @@ class Store:
             with self._db:
                 self._db.executescript(_SCHEMA)
                 columns = {r[1] for r in self._db.execute("PRAGMA table_info(segments)")}
-                for name in ("translation", "translation_model", "translation_note"):
-                    if name not in columns:  # stores written before translation existed
-                        self._db.execute(f"ALTER TABLE segments ADD COLUMN {name} TEXT")
+                for name, kind in (("translation", "TEXT"), ("translation_model", "TEXT"),
+                                   ("translation_note", "TEXT"), ("density", "REAL")):
+                    if name not in columns:  # stores written before these columns existed
+                        self._db.execute(f"ALTER TABLE segments ADD COLUMN {name} {kind}")
                 self._db.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
@@ -220,7 +223,7 @@ class Store:
     _SEGMENT_SELECT = (
         "SELECT s.rowid, s.id, s.article_id, a.outlet, s.ord, s.start, s.end, s.kind, s.timestamp,"
         " s.time, s.text, s.lang, s.lang_code, a.published, a.title, s.translation, s.translation_model,"
-        " s.translation_note"
+        " s.translation_note, s.density"
         " FROM segments s JOIN articles a ON a.id = s.article_id"
     )
 
@@ -261,6 +264,11 @@ class Store:
             [(t, m, n, r) for r, t, m, n in rows],
         )
 
+    def set_densities(self, rows: list[tuple[float, int]]) -> None:
+        """Rows of (density, rowid): the mean similarity of each segment's nearest neighbours."""
+        with self.transaction() as db:
+            db.executemany("UPDATE segments SET density = ? WHERE rowid = ?", rows)
+
     def set_vectors(self, db: sqlite3.Connection, rowids: list[int], vectors: np.ndarray[Any, Any]) -> None:
         db.executemany(
             "UPDATE segments SET vector = ? WHERE rowid = ?",
@@ -292,6 +300,8 @@ class Store:
     def replace_events(self, events: list[dict[str, Any]]) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM events")
+            db.execute("INSERT INTO meta(key, value) VALUES ('events_version', '1') ON CONFLICT(key)"
+                       " DO UPDATE SET value = CAST(value AS INTEGER) + 1")
             db.executemany(
                 "INSERT INTO events(id, ord, data) VALUES (?,?,?)",
                 [(e["event_id"], i, json.dumps(e, ensure_ascii=False)) for i, e in enumerate(events)],

@@ -176,8 +176,15 @@ def test_schemathesis_no_5xx_and_responses_match_schema(client: TestClient) -> N
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case: schemathesis.Case) -> None:
             case.call_and_validate(headers=AUTH, checks=CHECKS)
 
         run()
+
+
+def test_empty_or_broken_html_is_a_4xx(client: TestClient) -> None:
+    for html in ("", "   ", "<", "<html></html>"):
+        r = client.post("/api/articles", json=[{"outlet": "H", "html": html}], headers=AUTH)
+        assert 400 <= r.status_code < 500, (html, r.text)
+        assert r.json()["error"]["message"]

@@ -126,6 +126,7 @@ class Metrics:
 def create_app(settings: Settings, embedder: Embedder | None = None, core: Align | None = None) -> FastAPI:
     """The API over one index directory. Pass ``core`` to share an opened :class:`Align`."""
     align = core or Align(settings, embedder=embedder)
+    align.warm_up()
     keys = [k.strip() for k in settings.api_keys.split(",") if k.strip()]
     write_lock = threading.Lock()
     metrics = Metrics()
@@ -210,8 +211,10 @@ def create_app(settings: Settings, embedder: Embedder | None = None, core: Align
                outlet: str | None = None, lang: str | None = None, since: datetime | None = None,
                until: datetime | None = None, quotes: str | None = None) -> dict[str, Any]:
         """Segments most similar to `q`, in any of the four languages."""
-        hits = align.search(q, k=k, outlet=outlet, lang=lang, quotes=quotes, since=_iso(since), until=_iso(until))
-        return {"query": q, "count": len(hits), "hits": hits}
+        timings: dict[str, float] = {}
+        hits = align.search(q, k=k, outlet=outlet, lang=lang, quotes=quotes, since=_iso(since), until=_iso(until),
+                            timings=timings)
+        return {"query": q, "count": len(hits), "hits": hits, "timings": timings}
 
     @app.get("/api/segments/{segment_id}", response_model=schemas.SegmentOut, dependencies=reads, tags=["segments"])
     def get_segment(segment_id: str) -> dict[str, Any]:

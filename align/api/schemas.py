@@ -75,6 +75,7 @@ class SearchResponse(BaseModel):
     query: str
     count: int
     hits: list[Hit]
+    timings: dict[str, float] = Field(default_factory=dict, description="embed_ms and total_ms of this search")
 
 
 class SimilarResponse(BaseModel):
