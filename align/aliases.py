@@ -12,11 +12,21 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
+
+
+class SpannedJson:
+    """For dataclasses found in text (sources, facts): JSON with the ``span`` tuple as a list."""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+        out["span"] = list(out["span"])
+        return out
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .aliases import AliasTable, Mention
+from .aliases import AliasTable, Mention, SpannedJson
 
 _CUES = [
     # English
@@ -45,16 +45,11 @@ PERSON_NEAR = 25  # a person or role is a source only right next to the cue ("So
 
 
 @dataclass(frozen=True)
-class Source:
+class Source(SpannedJson):
     name: str
     kind: str
     phrase: str
     span: tuple[int, int]
-
-    def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["span"] = list(self.span)
-        return out
 
 
 @functools.cache

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from .aliases import AliasTable
+from .aliases import AliasTable, SpannedJson
 
 _WORD_NUMBERS: dict[int, str] = {
     1: "one|один|одна|одно|одного|одной|одним|одну|одне|однієї|одного|един|една|едно",
@@ -114,16 +114,11 @@ _YEAR_RE = re.compile(r"(?<![\w.,-])(?P<y>(?:19|20)\d\d)(?:\s*(?:г\.|р\.|year|
 
 
 @dataclass(frozen=True)
-class Fact:
+class Fact(SpannedJson):
     kind: str  # number, quantity, money, date, time, place, person
     value: Any
     text: str
     span: tuple[int, int]
-
-    def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["span"] = list(self.span)
-        return out
 
 
 @functools.cache
