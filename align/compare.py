@@ -85,6 +85,37 @@ def compare_facts(a: list[Fact], b: list[Fact]) -> dict[str, list[dict[str, Any]
     return result
 
 
+def fact_table(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per fact (about a place, person, count, sum, date or time), one cell per outlet.
+
+    A cell is ``agree`` when every outlet stating that fact states the same values,
+    ``differ`` when they disagree, ``missing`` when the outlet does not state it.
+    """
+    outlets = sorted({m["outlet"] for m in members})
+    rows: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for m in members:
+        for f in m["facts"]:
+            kind = f["kind"]
+            if kind in _COMPARABLE:
+                about = str(f["value"][_COMPARABLE[kind]])
+                shown = f"{f['value']['n'] if kind == 'quantity' else f['value']['amount']:,}"
+            elif kind in {"place", "person"}:
+                about, shown = str(f["value"]), str(f["value"])
+            elif kind in {"date", "time"}:
+                about, shown = kind, str(f["value"])
+            else:
+                continue
+            rows[(kind, about)][m["outlet"]].add(shown)
+    table = []
+    for (kind, about), cells in sorted(rows.items()):
+        stated = [frozenset(v) for v in cells.values()]
+        status = "agree" if len(set(stated)) == 1 else "differ"
+        table.append({"kind": kind, "about": about, "cells": {
+            o: {"values": sorted(cells.get(o, set())), "status": status if o in cells else "missing"}
+            for o in outlets}})
+    return table
+
+
 def _unique(found: list[Fact]) -> list[Fact]:
     seen, out = set(), []
     for f in found:

@@ -84,7 +84,9 @@ def calibrate(margin: float) -> float:
 
 
 def density(sims: np.ndarray[Any, Any], k: int) -> np.ndarray[Any, Any]:
-    """Mean of each row's k best similarities (rows exclude the node itself)."""
+    """Mean of each row's k best similarities (rows exclude the node itself); 0 with no neighbours."""
+    if sims.shape[1] == 0:
+        return np.zeros(len(sims), dtype=np.float32)
     k = max(1, min(k, sims.shape[1]))
     return np.asarray(np.sort(sims, axis=1)[:, ::-1][:, :k].mean(axis=1), dtype=np.float32)
 

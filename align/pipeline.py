@@ -20,8 +20,9 @@ import numpy as np
 
 from . import match
 from .aliases import AliasTable
+from .alignment import align_sentences
 from .attribution import quotes, registry, sources
-from .compare import analyse, compare_texts
+from .compare import analyse, compare_texts, fact_table
 from .detect import TARGETS, detect
 from .embed import Embedder, embed_segments, make_embedder
 from .errors import InputError, NotFound
@@ -66,6 +67,7 @@ class Align:
         self.store = self.index.store
         self._translator: Translator | None = None
         self._event_index: tuple[str | None, dict[str, str]] | None = None
+        self._alignments: dict[tuple[str | None, str], list[tuple[str, str, float]]] = {}
         self.sources_table = registry(settings.sources_file if str(settings.sources_file) not in {"", "."} else None)
 
     @property
@@ -371,8 +373,17 @@ class Align:
                     coverage.setdefault(m["outlet"], []).append(m["segment_id"])
                 outlets = sorted({a["outlet"] for a in self.store.outlets()})
                 return {**e, "coverage": {o: coverage.get(o, []) for o in outlets},
-                        "missing_outlets": [o for o in outlets if o not in coverage]}
+                        "missing_outlets": [o for o in outlets if o not in coverage],
+                        "fact_table": fact_table(e["members"]),
+                        "alignment": self.sentence_alignment(e)}
         raise NotFound(f"no event with id {event_id!r}")
+
+    def sentence_alignment(self, event: dict[str, Any]) -> list[tuple[str, str, float]]:
+        """Aligned sentence pairs of an event's members (cached per event and version of events)."""
+        key = (self.store.meta("events_version"), event["event_id"])
+        if key not in self._alignments:
+            self._alignments[key] = align_sentences(event["members"], self.embedder, self.index.centred)
+        return self._alignments[key]
 
     def event_index(self) -> dict[str, str]:
         """Segment id → event id, rebuilt only when the stored events change."""

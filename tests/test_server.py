@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,47 +9,18 @@ from pathlib import Path
 import httpx
 import pytest
 
+from .conftest import free_port as _free_port
+from .conftest import start_server, stop_server
+
 KEY = "server-key"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start(index: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ALIGN_API_KEYS": KEY, "ALIGN_MODELS_DIR": str(index.parent / "models")}
-    proc = subprocess.Popen([sys.executable, "-m", "align.cli", "serve", "--index-dir", str(index),
-                             "--port", str(port), "--quiet"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     index, port = tmp_path / "index", _free_port()
-    proc = _start(index, port)
+    proc = start_server(index, port, KEY)
     yield f"http://127.0.0.1:{port}", index
-    _stop(proc)
+    stop_server(proc)
 
 
 def _article(i: int) -> dict[str, str]:
@@ -90,7 +55,7 @@ def test_parallel_posts_and_searches_lose_nothing(server: tuple[str, Path]) -> N
 
 def test_index_survives_a_restart(tmp_path: Path) -> None:
     index, port = tmp_path / "index", _free_port()
-    proc = _start(index, port)
+    proc = start_server(index, port, KEY)
     base = f"http://127.0.0.1:{port}"
     try:
         r = httpx.post(f"{base}/api/articles", json=[_article(1), _article(2)], headers={"X-API-Key": KEY}, timeout=120)
@@ -98,11 +63,11 @@ def test_index_survives_a_restart(tmp_path: Path) -> None:
         assert httpx.post(f"{base}/api/articles", json=_article(3), timeout=30).status_code == 401
         before = httpx.get(f"{base}/api/search", params={"q": "drones over Dnipro"}, timeout=60).json()["hits"]
     finally:
-        _stop(proc)
-    proc = _start(index, port)
+        stop_server(proc)
+    proc = start_server(index, port, KEY)
     try:
         after = httpx.get(f"{base}/api/search", params={"q": "drones over Dnipro"}, timeout=60).json()["hits"]
         assert [h["segment_id"] for h in after] == [h["segment_id"] for h in before]
         assert httpx.get(f"{base}/health", timeout=30).json()["articles"] == 2
     finally:
-        _stop(proc)
+        stop_server(proc)

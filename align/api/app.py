@@ -17,12 +17,14 @@ import threading
 import time
 from collections import defaultdict
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,7 +35,7 @@ from ..embed import Embedder
 from ..errors import AlignError, DependencyMissing, InputError
 from ..pipeline import Align
 from ..settings import Settings
-from . import schemas
+from . import pages, schemas
 
 LANGUAGE_NAMES = {"en": "English", "bg": "Bulgarian", "ru": "Russian", "uk": "Ukrainian"}
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
@@ -307,6 +309,36 @@ def create_app(settings: Settings, embedder: Embedder | None = None, core: Align
         return [{"code": code, "name": LANGUAGE_NAMES[code],
                  "targets": [t for t in TARGETS if t != code and align.translator.available(code, t)]}
                 for code in TARGETS]
+
+    # -- pages (same data functions as their JSON twins) ----------------------------------------
+    static = Path(__file__).resolve().parents[1] / "web" / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    def html(text: str) -> HTMLResponse:
+        return HTMLResponse(text, headers={"Content-Security-Policy": pages.CSP, "X-Content-Type-Options": "nosniff",
+                                           "Referrer-Policy": "no-referrer"})
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False, dependencies=reads)
+    def events_page(outlet: str | None = None, lang: str | None = None, quotes: str | None = None) -> HTMLResponse:
+        with _Writing():
+            events = align.events(outlet=outlet or None, lang=lang or None)
+        if quotes:
+            events = [ev for ev in events if any(any(s["name"].casefold() == quotes.casefold() for s in m["sources"])
+                                                 for m in ev["members"])]
+        outlets = [o["outlet"] for o in align.store.outlets()]
+        return html(pages.events_page(events, outlets, {"outlet": outlet, "lang": lang, "quotes": quotes}))
+
+    @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False, dependencies=reads)
+    def event_page(event_id: str, view: str = "both") -> HTMLResponse:
+        with _Writing():
+            data = align.event_view(event_id)
+        return html(pages.event_page(data, view))
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False, dependencies=reads)
+    def search_page(q: str = Query(min_length=1, max_length=max_q), k: int = Query(20, ge=1, le=max_k)) -> HTMLResponse:
+        hits = align.search(q, k=k)
+        titles = {e["event_id"]: e["title"] for e in align.store.events()}
+        return html(pages.search_page(q, hits, titles))
 
     # -- operations -----------------------------------------------------------------------------
     @app.get("/health", response_model=schemas.Health, tags=["operations"])

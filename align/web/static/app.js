@@ -1,0 +1,20 @@
+// align comparison page: highlight a sentence's aligned sentences in the other columns.
+(function () {
+  "use strict";
+  function aligned(el) {
+    var ids = (el.getAttribute("data-aligned") || "").split(" ").filter(Boolean);
+    return ids.map(function (id) { return document.querySelectorAll('[data-sid="' + id + '"]'); });
+  }
+  function mark(el, on) {
+    el.classList.toggle("focus", on);
+    aligned(el).forEach(function (list) {
+      list.forEach(function (other) { other.classList.toggle("hl", on); });
+    });
+  }
+  document.querySelectorAll(".s[data-sid]").forEach(function (el) {
+    el.addEventListener("mouseenter", function () { mark(el, true); });
+    el.addEventListener("mouseleave", function () { mark(el, false); });
+    el.addEventListener("focus", function () { mark(el, true); });
+    el.addEventListener("blur", function () { mark(el, false); });
+  });
+})();
