@@ -24,6 +24,9 @@ RUN if ls /tmp/argos-models/*.argosmodel >/dev/null 2>&1; then align models inst
     elif [ -n "$ALIGN_MODELS" ]; then align models install $ALIGN_MODELS; fi; \
     rm -rf /tmp/argos-models
 
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4).status != 200)"
+EXPOSE 8000
 VOLUME ["/data"]
 ENTRYPOINT ["align"]
-CMD ["--help"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -26,14 +26,14 @@ def _settings(args: argparse.Namespace) -> Settings:
                          models_dir=getattr(args, "models_dir", None))
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace, write: bool = False) -> Any:
     from .pipeline import Align
 
-    return Align(_settings(args))
+    return Align(_settings(args), lock=write)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    app = _open(args)
+    app = _open(args, write=True)
     report = app.ingest(args.paths, outlet=args.outlet)
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
@@ -43,7 +43,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    report = _open(args).build()
+    report = _open(args, write=True).build()
     print(f"detected {report.detected} article(s); embedded and indexed {report.embedded} segment(s)"
           + ("; index re-centred" if report.recentred else ""))
     return 0
@@ -52,7 +52,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_match(args: argparse.Namespace) -> int:
     from .report import event_table
 
-    events = _open(args).match()
+    events = _open(args, write=True).match()
     out = sys.stdout if str(args.out) == "-" else open(args.out, "w", encoding="utf-8")  # noqa: SIM115
     try:
         for event in events:
@@ -175,6 +175,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    result = _open(args, write=not args.dry_run).check(repair=not args.dry_run)
+    for problem in result["problems"]:
+        print(f"problem: {problem}")
+    state = "repaired by re-indexing from the store" if result["repaired"] else (
+        "consistent" if result["consistent"] else "NOT consistent")
+    print(f"{result['index_dir']}: {result['articles']} articles, {result['segments']} segments, "
+          f"{result['embedded']} embedded; {state}")
+    return 0 if result["consistent"] else 5
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     # Many requests at once on few cores: one OpenMP thread each, sleeping rather than spinning
@@ -185,8 +196,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api import create_app
+    from .pipeline import Align
 
-    app = create_app(settings)
+    app = create_app(settings, core=Align(settings, lock=True))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
                 access_log=False)
     return 0
@@ -247,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help="segment id")
     p.add_argument("b", help="segment id")
     p.add_argument("--json", action="store_true")
+    p = add("check", cmd_check, "verify an index directory and repair it by re-indexing from the store")
+    p.add_argument("--dry-run", action="store_true", help="only report, change nothing")
     p = add("serve", cmd_serve, "serve the HTTP API (and pages) over an index directory")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)

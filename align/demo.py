@@ -29,7 +29,7 @@ def pair_scores(events: list[dict[str, Any]], expected: dict[str, str]) -> tuple
 def run_demo(settings: Settings, corpus: Path, out: Path | None = None) -> int:
     if settings.index_dir == Settings().index_dir:
         settings = replace(settings, index_dir=Path("indexes/demo"))
-    app = Align(settings)
+    app = Align(settings, lock=True)
     report = app.ingest([corpus])
     for problem in report.problems:
         print(f"skipped {problem}")

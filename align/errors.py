@@ -10,7 +10,8 @@ one error the same way::
     ├── NotFound                  exit 3, HTTP 404   unknown article, segment or event id
     ├── IndexMismatch             exit 4, HTTP 409   index built by another embedder
     ├── IndexCorrupt              exit 5, HTTP 500   index directory cannot be read
-    └── DependencyMissing         exit 6, HTTP 501   an optional extra or model is absent
+    ├── DependencyMissing         exit 6, HTTP 501   an optional extra or model is absent
+    └── IndexBusy                 exit 7, HTTP 423   another process holds the index directory
 """
 
 from __future__ import annotations
@@ -59,6 +60,13 @@ class IndexCorrupt(AlignError):
 
     exit_code = 5
     http_status = 500
+
+
+class IndexBusy(AlignError):
+    """Another align process is writing to this index directory."""
+
+    exit_code = 7
+    http_status = 423
 
 
 class DependencyMissing(AlignError):

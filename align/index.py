@@ -175,10 +175,30 @@ class IndexDir:
                 index = faiss.read_index(str(path))
             except RuntimeError:
                 index = None
-        embedded = self.store.counts()["embedded"]
-        if index is None or index.ntotal != embedded or not (self.path / "means.npz").exists():
+        if index is None or self.problems(index) or not (self.path / "means.npz").exists():
             index = self._rebuild()
         return index
+
+    def problems(self, index: Any | None = None) -> list[str]:
+        """What disagrees between the FAISS file and the store (empty when consistent)."""
+        index = self.faiss if index is None else index
+        found = []
+        if index.d != self.embedder.dim:
+            found.append(f"FAISS dimension {index.d} is not the embedder's {self.embedder.dim}")
+        stored, _, _ = self.store.vectors(ids_only=True)
+        indexed = faiss.vector_to_array(index.id_map) if hasattr(index, "id_map") else np.zeros(0, np.int64)
+        missing = np.setdiff1d(stored, indexed)
+        extra = np.setdiff1d(indexed, stored)
+        if len(missing):
+            found.append(f"{len(missing)} stored segment vector(s) missing from the FAISS index")
+        if len(extra):
+            found.append(f"{len(extra)} FAISS vector(s) with no stored segment")
+        return found
+
+    def repair(self) -> None:
+        """Re-index from the store: the store is the source of truth."""
+        with self.lock.writing():
+            self._rebuild()
 
     def _rebuild(self) -> Any:
         """Re-centre every stored vector with fresh language means and write a new FAISS file."""

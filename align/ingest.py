@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from .clean import clean_text, normalise
+from .encoding import decode_bytes, repair_mojibake
 from .errors import InputError, UnsupportedInput
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_ARTICLE_CHARS = 200_000
+MAX_FILE_BYTES = 10_000_000  # one .txt/.html article; JSON Lines files may be any size
 INVASION_DAY = date(2022, 2, 24)
 _NAME_DATE_RE = re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _WAR_DAY_RE = re.compile(
@@ -46,6 +48,8 @@ class ArticleInput:
     url: str | None = None
     published: str | None = None
     lang: str | None = None
+    encoding: str = "utf-8"
+    encoding_note: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -89,13 +93,16 @@ def _readable_suffix(path: Path) -> bool:
 def read_file(path: Path, outlet: str | None = None) -> Iterator[ArticleInput | Problem]:
     suffix = path.suffix.lower()
     try:
+        size = path.stat().st_size
+        if suffix not in JSONL_SUFFIXES and size > MAX_FILE_BYTES:
+            raise InputError(f"file is {size:,} bytes; the limit for one .txt or .html article is {MAX_FILE_BYTES:,}")
         data = path.read_bytes()
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path, data)
             return
         if not _readable_suffix(path):
             raise UnsupportedInput(f"unsupported file type {suffix or '(none)'}: use .jsonl, .txt or .html")
-        text = decode(data)
+        text, encoding = decode(data)
         name = outlet or path.parent.name
         if not name:
             raise InputError("no outlet: pass --outlet or put the file in a folder named for its outlet")
@@ -104,13 +111,13 @@ def read_file(path: Path, outlet: str | None = None) -> Iterator[ArticleInput | 
         day = date_in_name(path.name)
         if day:
             record["published"] = day
-        yield make_article(record, source=str(path), raw=text)
+        yield make_article(record, source=str(path), raw=text, encoding=encoding)
     except (InputError, OSError) as exc:
         yield Problem(str(path), exc.message if isinstance(exc, InputError) else str(exc))
 
 
 def _read_jsonl(path: Path, data: bytes) -> Iterator[ArticleInput | Problem]:
-    text = decode(data)
+    text, encoding = decode(data)
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -120,26 +127,28 @@ def _read_jsonl(path: Path, data: bytes) -> Iterator[ArticleInput | Problem]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
-            yield make_article(record, source=where, raw=line)
+            yield make_article(record, source=where, raw=line, encoding=encoding)
         except InputError as exc:
             yield Problem(where, exc.message)
 
 
-def decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), else windows-1251; binary is refused."""
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding guess) of a file's bytes; empty and binary content are refused."""
     if not data.strip():
         raise UnsupportedInput("empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return decode_bytes(data)
     sample = data[:65536]
     controls = sum(b < 9 or 13 < b < 32 for b in sample)
     if b"\x00" in sample or controls > len(sample) * 0.05:
         raise UnsupportedInput("binary content, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1251", errors="replace")
+    text, encoding = decode_bytes(data)
+    if not text.strip():
+        raise UnsupportedInput("whitespace only")
+    return text, encoding
 
 
-def make_article(record: Any, source: str, raw: str) -> ArticleInput:
+def make_article(record: Any, source: str, raw: str, encoding: str = "utf-8") -> ArticleInput:
     """Validate one input record and clean its text; errors name the field."""
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object, got {type(record).__name__}")
@@ -151,6 +160,7 @@ def make_article(record: Any, source: str, raw: str) -> ArticleInput:
     if text is None and html is None:
         raise InputError("one of 'text' or 'html' is required")
     body = text if text is not None else _html_to_text(html or "")
+    body, encoding_note = repair_mojibake(body)
     cleaned = clean_text(body)
     if not re.search(r"[^\W_]", cleaned):
         raise UnsupportedInput("no article text left after removing markup and page junk")
@@ -172,6 +182,8 @@ def make_article(record: Any, source: str, raw: str) -> ArticleInput:
         url=_string(record, "url"),
         published=parse_published(_string(record, "published")) or date_from_war_day(cleaned),
         lang=lang.lower() if lang else None,
+        encoding=encoding,
+        encoding_note=encoding_note,
     )
 
 
@@ -219,11 +231,21 @@ def parse_published(value: str | None) -> str | None:
     value = value.strip()
     try:
         if len(value) == 10:  # a date alone stays a date
-            return date.fromisoformat(value).isoformat()
+            day = date.fromisoformat(value)
+            _not_future(datetime.combine(day, datetime.min.time()), value)
+            return day.isoformat()
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise InputError(f"field 'published' is not an ISO 8601 date: {value!r}") from exc
+    _not_future(parsed, value)
     return parsed.isoformat()
+
+
+def _not_future(when: datetime, raw: str) -> None:
+    """News is not published in the future: more than two days ahead is a wrong date."""
+    now = datetime.now(when.tzinfo) if when.tzinfo else datetime.now()
+    if when - now > timedelta(days=2):
+        raise InputError(f"field 'published' is in the future: {raw!r}")
 
 
 def _html_to_text(html: str) -> str:
@@ -234,15 +256,15 @@ def _html_to_text(html: str) -> str:
         raise UnsupportedInput("field 'html' is empty")
     try:
         text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
-    except (ValueError, etree.LxmlError) as exc:
-        raise InputError(f"unreadable HTML ({exc})") from exc
+    except (ValueError, RecursionError, etree.LxmlError) as exc:
+        raise InputError(f"unreadable HTML ({type(exc).__name__})") from exc
     if text is None:
         # Very short pages defeat trafilatura's heuristics; fall back to the bare text.
         from lxml import html as lxml_html
 
         try:
             tree = lxml_html.fromstring(html)
-        except (ValueError, SyntaxError, etree.LxmlError) as exc:
+        except (ValueError, SyntaxError, RecursionError, etree.LxmlError) as exc:
             raise InputError("unreadable HTML") from exc
         for bad in tree.xpath("//script|//style|//noscript"):
             bad.drop_tree()

@@ -28,6 +28,7 @@ from .embed import Embedder, embed_segments, make_embedder
 from .errors import InputError, NotFound
 from .index import IndexDir
 from .ingest import ArticleInput, Problem, make_article, read_paths
+from .lock import IndexLock
 from .segment import Segment, segment
 from .settings import Settings
 from .store import ArticleRow, SegmentRow
@@ -60,8 +61,10 @@ class BuildReport:
 class Align:
     """An index directory opened with the settings' embedder."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, *, lock: bool = False) -> None:
+        """Open an index directory. ``lock=True`` makes this process its only writer until close()."""
         self.settings = settings
+        self._lock = IndexLock(settings.index_dir, settings.lock_timeout).acquire() if lock else None
         self.embedder = embedder or make_embedder(settings.embedder, settings.threads, settings.batch_size)
         self.index = IndexDir(settings.index_dir, self.embedder)
         self.store = self.index.store
@@ -78,6 +81,16 @@ class Align:
                                           self.settings.translate_threads, self.settings.beam_size)
         return self._translator
 
+    def check(self, repair: bool = True) -> dict[str, Any]:
+        """Verify the index directory; with ``repair``, re-index from the store where they disagree."""
+        problems = [f"store: {p}" for p in self.store.integrity()] + self.index.problems()
+        repaired = False
+        if repair and problems and not self.store.integrity():
+            self.index.repair()
+            repaired = True
+        return {"index_dir": str(self.settings.index_dir), "problems": problems, "repaired": repaired,
+                "consistent": not self.index.problems(), **self.store.counts()}
+
     def warm_up(self) -> None:
         """Load the language detectors and the embedder now, not on a server's first requests."""
         for text in ("warm up the detector", "разогрев детектора"):
@@ -88,6 +101,8 @@ class Align:
         if self._translator is not None:
             self._translator.close()
         self.index.close()
+        if self._lock is not None:
+            self._lock.release()
 
     def _progress(self, items: Iterable[T], desc: str, total: int | None = None) -> Iterator[T]:
         from tqdm import tqdm
@@ -123,7 +138,8 @@ class Align:
     def _store_article(self, item: ArticleInput) -> int:
         segments = segment(item.text, item.title)
         row = ArticleRow(item.article_id, item.outlet, item.title or _title_of(item.text), item.url,
-                         item.published, item.lang, item.text, item.raw, item.content_hash, item.source)
+                         item.published, item.lang, item.text, item.raw, item.content_hash, item.source,
+                         item.encoding, item.encoding_note)
         with self.store.transaction() as db:
             self.store.add_article(db, row)
             self.store.add_segments(db, (
@@ -338,7 +354,8 @@ class Align:
     def article_view(self, article_id: str) -> dict[str, Any]:
         article = self.store.article(article_id)
         segs = self.store.segments("WHERE s.article_id = ?", (article_id,))
-        keep = ("id", "outlet", "title", "url", "published", "lang", "lang_code", "text", "ingested_at")
+        keep = ("id", "outlet", "title", "url", "published", "lang", "lang_code", "text", "ingested_at",
+                "encoding", "encoding_note")
         return {**{k: article[k] for k in keep}, "segments": [segment_json(s, self.sources_table) for s in segs]}
 
     def segment_view(self, segment_id: str) -> dict[str, Any]:

@@ -57,6 +57,7 @@ class Settings:
     max_k: int = _setting(100, "Most results one API request may ask for.")
     max_batch: int = _setting(100, "Most articles one POST /api/articles may carry.")
     max_body_bytes: int = _setting(5_000_000, "Largest request body the API reads, checked before parsing.")
+    lock_timeout: float = _setting(30.0, "Seconds a writing command waits for another one on the same index.")
     quiet: bool = _setting(False, "Silence progress bars.")
 
     def resolved_models_dir(self) -> Path:

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS articles (
     raw TEXT NOT NULL,
     content_hash TEXT NOT NULL UNIQUE,
     source TEXT,
+    encoding TEXT,
+    encoding_note TEXT,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS segments (
@@ -80,6 +82,8 @@ class ArticleRow:
     raw: str
     content_hash: str
     source: str | None
+    encoding: str | None = None
+    encoding_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,10 @@ class Store:
         try:
             with self._db:
                 self._db.executescript(_SCHEMA)
+                article_columns = {r[1] for r in self._db.execute("PRAGMA table_info(articles)")}
+                for name in ("encoding", "encoding_note"):
+                    if name not in article_columns:
+                        self._db.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
                 columns = {r[1] for r in self._db.execute("PRAGMA table_info(segments)")}
                 for name, kind in (("translation", "TEXT"), ("translation_model", "TEXT"),
                                    ("translation_note", "TEXT"), ("density", "REAL")):
@@ -171,9 +179,9 @@ class Store:
     def add_article(self, db: sqlite3.Connection, a: ArticleRow) -> None:
         db.execute(
             "INSERT INTO articles(id, outlet, title, url, published, lang_given, text, raw,"
-            " content_hash, source) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " content_hash, source, encoding, encoding_note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, a.outlet, a.title, a.url, a.published, a.lang_given, a.text, a.raw,
-             a.content_hash, a.source),
+             a.content_hash, a.source, a.encoding, a.encoding_note),
         )
 
     def add_segments(self, db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -205,6 +213,11 @@ class Store:
 
     def set_article_lang(self, db: sqlite3.Connection, article_id: str, lang: str, code: str | None) -> None:
         db.execute("UPDATE articles SET lang = ?, lang_code = ? WHERE id = ?", (lang, code, article_id))
+
+    def integrity(self) -> list[str]:
+        """SQLite's own integrity check: empty when the file is sound."""
+        rows = [str(r[0]) for r in self._db.execute("PRAGMA integrity_check")]
+        return [] if rows == ["ok"] else rows
 
     def outlets(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self._db.execute(
@@ -275,8 +288,12 @@ class Store:
             [(v.astype(np.float32).tobytes(), r) for r, v in zip(rowids, vectors, strict=True)],
         )
 
-    def vectors(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
+    def vectors(self, ids_only: bool = False) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
         """(rowids, raw vectors, languages) of every embedded segment, in rowid order."""
+        if ids_only:
+            sql = "SELECT rowid FROM segments WHERE vector IS NOT NULL ORDER BY rowid"
+            found = [r[0] for r in self._db.execute(sql)]
+            return np.asarray(found, dtype=np.int64), np.zeros((0, 0), dtype=np.float32), []
         rows = self._db.execute(
             "SELECT rowid, vector, lang FROM segments WHERE vector IS NOT NULL ORDER BY rowid"
         ).fetchall()
