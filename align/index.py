@@ -104,6 +104,12 @@ class IndexDir:
         self.embedder = embedder
         path.mkdir(parents=True, exist_ok=True)
         self.lock = ReadWriteLock()
+        for stale in path.glob(".*.faiss.*"):  # a temporary file left by a crash mid-save
+            stale.unlink(missing_ok=True)
+        for stale in path.glob(".manifest.json.*"):
+            stale.unlink(missing_ok=True)
+        for stale in path.glob(".means.npz.*"):
+            stale.unlink(missing_ok=True)
         self.manifest_path = path / "manifest.json"
         self.manifest = self._check_manifest()
         self.store = Store(path / "store.sqlite")

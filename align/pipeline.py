@@ -37,6 +37,7 @@ from .translate import Translator, missing_message
 T = TypeVar("T")
 EMBED_BATCH_SEGMENTS = 32
 SEARCH_CANDIDATES = 64
+NEAR_COPY = 0.95  # centred cosine of a segment and its re-published copy
 MATCH_CANDIDATES = 32
 
 
@@ -124,6 +125,11 @@ class Align:
             known = self.store.find_by_hash(item.content_hash)
             if known is not None:
                 report.unchanged.append(known)
+                continue
+            same = self.store.find_same_text(item.text)
+            if same is not None:
+                report.problems.append(Problem(item.source, f"exact duplicate of article {same!r} "
+                                               f"({self.store.article(same)['outlet']}); skipped"))
                 continue
             if self.store.has_article(item.article_id):
                 report.problems.append(Problem(
@@ -231,6 +237,11 @@ class Align:
     def match(self) -> list[dict[str, Any]]:
         """Cluster every indexed segment into events across outlets; store and return them."""
         ids, raw, langs = self.store.vectors()
+        copies = self.store.duplicates()
+        if copies and len(ids):
+            owner = {r: s.article_id for r, s in self.store.segments_by_rowid(ids.tolist()).items()}
+            keep = np.asarray([owner[int(r)] not in copies for r in ids])
+            ids, raw, langs = ids[keep], raw[keep], [lg for lg, k in zip(langs, keep, strict=True) if k]
         if len(ids) == 0:
             self.store.replace_events([])
             return []
@@ -243,6 +254,15 @@ class Align:
         self.store.set_densities([(float(d), int(r)) for d, r in zip(hood.density, ids, strict=True)])
         edges = match.links(nodes, hood, self.settings.time_window_hours)
         events = [_event(segs, group, edges, self.sources_table) for group in match.components(len(nodes), edges)]
+        if copies:
+            republished: dict[str, list[dict[str, str]]] = {}
+            for copy, original in copies.items():
+                republished.setdefault(original, []).append({"article_id": copy,
+                                                             "outlet": self.store.article(copy)["outlet"]})
+            for e in events:
+                for m in e["members"]:
+                    if m["article_id"] in republished:
+                        m["republished_by"] = republished[m["article_id"]]
         events.sort(key=lambda e: (e["time"] or "", e["event_id"]), reverse=True)
         self.store.replace_events(events)
         self.store.set_meta("events_stale", "0")
@@ -322,12 +342,34 @@ class Align:
         return [s.density if s.density is not None else fallback for s in segs]
 
     def _store_densities(self, rowids: list[int], raw: np.ndarray[Any, Any], langs: list[str]) -> None:
-        """Densities of newly indexed segments (their neighbours' mean similarity, self excluded)."""
+        """Densities of newly indexed segments (their neighbours' mean similarity, self excluded),
+        and, from the same search, republications of articles already stored."""
+        nearest: dict[int, list[tuple[int, float]]] = {}
         for lo in range(0, len(rowids), 1024):
             vecs = self.index.centred(raw[lo : lo + 1024], langs[lo : lo + 1024])
-            sims, _ids = self.index.search(vecs, self.settings.match_k + 1)
+            sims, ids = self.index.search(vecs, self.settings.match_k + 1)
             values = match.density(sims[:, 1:], self.settings.match_k)
             self.store.set_densities([(float(v), r) for v, r in zip(values, rowids[lo : lo + 1024], strict=True)])
+            for r, row_sims, row_ids in zip(rowids[lo : lo + 1024], sims, ids, strict=True):
+                nearest[r] = [(int(i), float(s)) for s, i in zip(row_sims, row_ids, strict=True) if i >= 0 and i != r]
+        self._mark_republications(nearest)
+
+    def _mark_republications(self, nearest: dict[int, list[tuple[int, float]]]) -> None:
+        """An article most of whose segments are near-copies of one earlier article of another
+        outlet (an aggregator re-publishing France24) is linked to it and left out of matching."""
+        wanted = sorted(set(nearest) | {i for found in nearest.values() for i, _ in found})
+        rows = self.store.segments_by_rowid(wanted)
+        per_article: dict[str, list[str]] = {}
+        for r, candidates in nearest.items():
+            seg = rows[r]
+            original = next((rows[i].article_id for i, s in candidates if i in rows and s >= NEAR_COPY
+                             and rows[i].article_id != seg.article_id and rows[i].outlet != seg.outlet
+                             and rows[i].lang == seg.lang and rows[i].rowid < seg.rowid), None)
+            per_article.setdefault(seg.article_id, []).append(original or "")
+        for article_id, originals in per_article.items():
+            best = max(set(originals), key=originals.count)
+            if best and originals.count(best) >= 0.6 * len(originals):
+                self.store.set_duplicate(article_id, best)
 
     def compare(self, a: str, b: str) -> dict[str, Any]:
         """Sources and facts of two stored segments: agree, differ, only in one."""
@@ -355,7 +397,7 @@ class Align:
         article = self.store.article(article_id)
         segs = self.store.segments("WHERE s.article_id = ?", (article_id,))
         keep = ("id", "outlet", "title", "url", "published", "lang", "lang_code", "text", "ingested_at",
-                "encoding", "encoding_note")
+                "encoding", "encoding_note", "duplicate_of")
         return {**{k: article[k] for k in keep}, "segments": [segment_json(s, self.sources_table) for s in segs]}
 
     def segment_view(self, segment_id: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS articles (
     source TEXT,
     encoding TEXT,
     encoding_note TEXT,
+    duplicate_of TEXT,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS segments (
@@ -121,7 +122,7 @@ class Store:
             with self._db:
                 self._db.executescript(_SCHEMA)
                 article_columns = {r[1] for r in self._db.execute("PRAGMA table_info(articles)")}
-                for name in ("encoding", "encoding_note"):
+                for name in ("encoding", "encoding_note", "duplicate_of"):
                     if name not in article_columns:
                         self._db.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
                 columns = {r[1] for r in self._db.execute("PRAGMA table_info(segments)")}
@@ -172,6 +173,20 @@ class Store:
     def find_by_hash(self, content_hash: str) -> str | None:
         row = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
         return str(row["id"]) if row else None
+
+    def find_same_text(self, text: str) -> str | None:
+        """An article of any outlet with exactly this cleaned text."""
+        row = self._db.execute("SELECT id FROM articles WHERE text = ? LIMIT 1", (text,)).fetchone()
+        return str(row["id"]) if row else None
+
+    def set_duplicate(self, article_id: str, original: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (original, article_id))
+
+    def duplicates(self) -> dict[str, str]:
+        """Article id → the article it republishes."""
+        rows = self._db.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")
+        return {str(r["id"]): str(r["duplicate_of"]) for r in rows}
 
     def has_article(self, article_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None

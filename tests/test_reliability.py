@@ -182,3 +182,68 @@ def test_a_corpus_of_bad_input(app: Align, tmp_path: Path) -> None:
     assert app.store.article("de")["lang"] == "other"
     assert app.store.article(next(a for a in report.added if "mixed" in app.store.article(a)["source"]))["lang"] == "en"
     assert app.store.counts()["articles"] == before["articles"] + len(report.added)
+
+
+def test_republished_copy_is_linked_not_counted_and_exact_copies_dropped(app: Align, seeds: Path,
+                                                                        tmp_path: Path) -> None:
+    from align.clean import clean_text
+
+    raw = (seeds / "france24-liveblog-2023-09-05.txt").read_text(encoding="utf-8")
+    original = clean_text(raw).split("\n\n", 2)[2]  # France24's own page: no aggregator furniture
+    copy = "Shared from France24 by Global NewsX.\n\n" + raw.replace("Kim Jong Un", "Kim Jong-un")
+    rows = [{"outlet": "France24", "id": "f24", "published": "2023-09-05", "text": original},
+            {"outlet": "Global NewsX", "id": "gnx", "published": "2023-09-05", "text": copy},
+            {"outlet": "Copycat", "id": "cc", "published": "2023-09-05", "text": original}]
+    src = tmp_path / "dups.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    report = app.ingest([src])
+    assert report.added == ["f24", "gnx"]
+    assert "exact duplicate of article 'f24' (France24)" in report.problems[0].message
+    app.build()
+    assert app.store.article("gnx")["duplicate_of"] == "f24"
+    events = app.match()
+    assert all("Global NewsX" not in e["outlets"] for e in events)
+    members = [m for e in events for m in e["members"]]
+    assert members and all(m["article_id"] == "f24" for m in members)
+    assert all(m["republished_by"] == [{"article_id": "gnx", "outlet": "Global NewsX"}] for m in members)
+
+
+def test_sigkill_in_the_middle_of_the_index_save(tmp_path: Path, embedder) -> None:
+    settings = replace(Settings(), index_dir=tmp_path / "idx", models_dir=tmp_path / "models", quiet=True)
+    app = Align(settings, embedder=embedder)
+    app.ingest([DEMO])
+    app.build()
+    app.close()
+    before = (settings.index_dir / "vectors.faiss").read_bytes()
+    code = f"""
+import time, faiss, json
+from pathlib import Path
+import align.index as index_module
+real = faiss.write_index
+def slow(ix, path):
+    Path(path).write_bytes(b"half")
+    print("writing", flush=True)
+    time.sleep(60)
+index_module.faiss.write_index = slow
+from dataclasses import replace
+from align.pipeline import Align
+from align.settings import Settings
+s = replace(Settings(), index_dir=Path({str(settings.index_dir)!r}), models_dir=Path({str(tmp_path / 'models')!r}),
+            quiet=True)
+app = Align(s, lock=True)
+app.ingest_records([{{"outlet": "K", "id": "late", "text": "A late report about drones over Sumy."}}])
+app.build()
+"""
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"writing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert (settings.index_dir / "vectors.faiss").read_bytes() == before  # the old file is whole
+    assert list(settings.index_dir.glob(".vectors.faiss.*"))  # the half-written temporary is still there
+    again = Align(settings, embedder=embedder, lock=True)
+    assert not list(settings.index_dir.glob(".vectors.faiss.*"))
+    assert again.index.problems() == [] and again.store.integrity() == []
+    assert again.index.faiss.ntotal == again.store.counts()["embedded"]
+    again.build()
+    assert again.search("late report drones over Sumy", k=1)[0]["article_id"] == "late"
+    again.close()

@@ -71,3 +71,18 @@ def test_index_survives_a_restart(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/health", timeout=30).json()["articles"] == 2
     finally:
         stop_server(proc)
+
+
+def test_api_keys_never_reach_the_logs(tmp_path: Path) -> None:
+    index, port = tmp_path / "index", _free_port()
+    proc = start_server(index, port, KEY)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert httpx.post(f"{base}/api/articles", json=_article(1), headers={"X-API-Key": "leaky-wrong-key"},
+                          timeout=60).status_code == 401
+        r = httpx.post(f"{base}/api/articles", json=_article(1), headers={"X-API-Key": KEY}, timeout=120)
+        assert r.status_code == 201 and KEY not in r.text
+    finally:
+        stop_server(proc)
+    logged = proc.stderr.read().decode() if proc.stderr else ""
+    assert "leaky-wrong-key" not in logged and KEY not in logged
