@@ -10,8 +10,6 @@ embedding the query and the rest (`timings` in the response).
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -24,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .api import process
 
 QUERIES = [
     "drones shot down near Moscow", "Ким Чен Ын встретится с Путиным", "переговори на Мальті",
@@ -81,22 +81,6 @@ def build_synthetic(index: Path, n: int, demo: Path) -> None:
     store.close()
 
 
-def serve(index: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ALIGN_MODELS_DIR": str(index.parent / "models")}
-    proc = subprocess.Popen([sys.executable, "-m", "align.cli", "serve", "--index-dir", str(index), "--port",
-                             str(port), "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import httpx
-
-    for _ in range(600):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
 def load(base: str, seconds: float, connections: int) -> dict[str, Any]:
     """Run in the load process: GET /api/search from ``connections`` threads for ``seconds``."""
     import httpx
@@ -144,7 +128,7 @@ def bench_api(rows: list[tuple[str, ...]], seconds: float = 20, loads: tuple[int
         build_synthetic(big, 100_000, demo)
         for name, index in (("demo index", demo), ("100k-segment index", big)):
             port = _free_port()
-            proc = serve(index, port)
+            proc = process.start(index, port)
             try:
                 for connections in loads:
                     out = subprocess.run([sys.executable, "-m", "align.bench_api", "--load",
@@ -156,8 +140,7 @@ def bench_api(rows: list[tuple[str, ...]], seconds: float = 20, loads: tuple[int
                                  f"embedding {100 * r['embed_share']:.0f}% of request time "
                                  f"(p50 {r['embed_p50']:.1f} ms)", f"{r['errors']} errors"))
             finally:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=60)
+                process.stop(proc)
 
 
 if __name__ == "__main__":

