@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -75,7 +75,6 @@ class Neighbourhood:
     sims: np.ndarray[Any, Any]
     pos: np.ndarray[Any, Any]  # neighbour positions, -1 where none
     density: np.ndarray[Any, Any]
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def calibrate(margin: float) -> float:

@@ -8,6 +8,7 @@ state and concurrent readers never see half a write.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -41,6 +42,7 @@ CREATE TABLE IF NOT EXISTS articles (
     encoding TEXT,
     encoding_note TEXT,
     duplicate_of TEXT,
+    text_hash TEXT,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS segments (
@@ -110,6 +112,11 @@ class SegmentRow:
     density: float | None = None
 
 
+def text_hash(text: str) -> str:
+    """Key of a cleaned text, so exact copies from another outlet are found by index, not by scan."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
 class Store:
     """A SQLite file of articles, segments, vectors and events."""
 
@@ -122,9 +129,13 @@ class Store:
             with self._db:
                 self._db.executescript(_SCHEMA)
                 article_columns = {r[1] for r in self._db.execute("PRAGMA table_info(articles)")}
-                for name in ("encoding", "encoding_note", "duplicate_of"):
+                for name in ("encoding", "encoding_note", "duplicate_of", "text_hash"):
                     if name not in article_columns:
                         self._db.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
+                missing = self._db.execute("SELECT id, text FROM articles WHERE text_hash IS NULL").fetchall()
+                self._db.executemany("UPDATE articles SET text_hash = ? WHERE id = ?",
+                                     [(text_hash(r["text"]), r["id"]) for r in missing])
+                self._db.execute("CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash)")
                 columns = {r[1] for r in self._db.execute("PRAGMA table_info(segments)")}
                 for name, kind in (("translation", "TEXT"), ("translation_model", "TEXT"),
                                    ("translation_note", "TEXT"), ("density", "REAL")):
@@ -176,7 +187,8 @@ class Store:
 
     def find_same_text(self, text: str) -> str | None:
         """An article of any outlet with exactly this cleaned text."""
-        row = self._db.execute("SELECT id FROM articles WHERE text = ? LIMIT 1", (text,)).fetchone()
+        row = self._db.execute("SELECT id FROM articles WHERE text_hash = ? AND text = ? LIMIT 1",
+                               (text_hash(text), text)).fetchone()
         return str(row["id"]) if row else None
 
     def set_duplicate(self, article_id: str, original: str) -> None:
@@ -194,9 +206,9 @@ class Store:
     def add_article(self, db: sqlite3.Connection, a: ArticleRow) -> None:
         db.execute(
             "INSERT INTO articles(id, outlet, title, url, published, lang_given, text, raw,"
-            " content_hash, source, encoding, encoding_note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " content_hash, source, encoding, encoding_note, text_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, a.outlet, a.title, a.url, a.published, a.lang_given, a.text, a.raw,
-             a.content_hash, a.source, a.encoding, a.encoding_note),
+             a.content_hash, a.source, a.encoding, a.encoding_note, text_hash(a.text)),
         )
 
     def add_segments(self, db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:

@@ -145,14 +145,9 @@ class TranslateIn(BaseModel):
     alternatives: int | None = None
 
 
-class DetectedLanguage(BaseModel):
-    language: str
-    confidence: float
-
-
 class TranslateOut(BaseModel):
     translatedText: str | list[str]
-    detectedLanguage: DetectedLanguage | list[DetectedLanguage] | None = None
+    detectedLanguage: Detection | list[Detection] | None = None
 
 
 class Language(BaseModel):
