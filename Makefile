@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[st,dev]'
+	$(BIN)/pip install -q -e '.[st,dev,ray]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,7 +27,7 @@ check: $(STAMP)
 	$(BIN)/mypy align
 
 $(VENV)/.bench: $(STAMP)
-	$(BIN)/pip install -q -e '.[st,dev,argos]'
+	$(BIN)/pip install -q -e '.[st,dev,ray,argos]'
 	touch $@
 
 bench: $(VENV)/.bench

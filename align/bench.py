@@ -106,7 +106,9 @@ def main() -> None:
     api: list[tuple[str, ...]] = [("load (second process, loopback)", "throughput", "p50", "p99",
                                    "query embedding", "errors")]
     bench_api(api)
-    text = _table(rows) + "\n\n" + _table(api)
+    from .bench_batch import main as bench_batch
+
+    text = _table(rows) + "\n\n" + _table(api) + "\n\n" + bench_batch([])
     print(text)
     out = Path("bench-results")
     out.mkdir(exist_ok=True)

@@ -204,6 +204,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import BatchJob, BatchOptions
+    from .report import batch_table
+
+    options = BatchOptions(inputs=args.inputs, out=args.out, workers=args.workers, engine=args.engine,
+                           index=args.index, ray_address=args.ray_address)
+    job = BatchJob(_settings(args), options)
+    try:
+        summary = job.run()
+    finally:
+        job.close()
+    print(batch_table(summary, args.out))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -264,6 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve, "serve the HTTP API (and pages) over an index directory")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p = add("batch", cmd_batch, "align a large corpus: streamed, resumable, incremental; events, pairs, report")
+    p.add_argument("inputs", nargs="+", type=Path, help=".jsonl, .jsonl.gz, .parquet files or folders of them")
+    p.add_argument("--out", type=Path, required=True, help="output folder (its work/ subfolder keeps the progress)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes or Ray actors (default: one per "
+                   "CPU; 0: in this process)")
+    p.add_argument("--engine", choices=["local", "ray"], default="local")
+    p.add_argument("--ray-address", default=None, help="join this Ray cluster (e.g. ray://head:10001 or auto); "
+                   "default: a local Ray instance")
+    p.add_argument("--index", choices=["auto", "flat", "hnsw", "ivf"], default="auto",
+                   help="auto: exact below 100k segments, HNSW above")
     p = add("demo", cmd_demo, "ingest, build and match the demo corpus; print the event table")
     p.add_argument("--corpus", type=Path, default=Path("corpora/demo"))
     p.add_argument("--out", type=Path, default=None, help="events file (default <index-dir>/events.jsonl)")

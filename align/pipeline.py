@@ -8,9 +8,10 @@ a crashed run resumes from what was committed.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from .ingest import ArticleInput, Problem, make_article, read_paths
 from .lock import IndexLock
 from .segment import Segment, segment
 from .settings import Settings
-from .store import ArticleRow, SegmentRow
+from .store import ArticleRow, SegmentRow, Store
 from .translate import Translator, missing_message
 
 T = TypeVar("T")
@@ -119,59 +120,35 @@ class Align:
     def ingest_inputs(self, inputs: Iterable[ArticleInput | Problem]) -> IngestReport:
         report = IngestReport()
         for item in self._progress(inputs, "ingest"):
-            if isinstance(item, Problem):
-                report.problems.append(item)
-                continue
-            known = self.store.find_by_hash(item.content_hash)
-            if known is not None:
-                report.unchanged.append(known)
-                continue
-            same = self.store.find_same_text(item.text)
-            if same is not None:
-                report.problems.append(Problem(item.source, f"exact duplicate of article {same!r} "
-                                               f"({self.store.article(same)['outlet']}); skipped"))
-                continue
-            if self.store.has_article(item.article_id):
-                report.problems.append(Problem(
-                    item.source, f"article id {item.article_id!r} is already stored with other content; skipped"))
-                continue
-            report.segments += self._store_article(item)
-            report.added.append(item.article_id)
+            verdict = admit(self.store, item)
+            if isinstance(verdict, Problem):
+                report.problems.append(verdict)
+            elif verdict is not None:
+                report.unchanged.append(verdict)
+            elif isinstance(item, ArticleInput):
+                with self.store.transaction() as db:
+                    report.segments += store_article(self.store, db, item)
+                report.added.append(item.article_id)
         if report.added:
             self.store.set_meta("events_stale", "1")
         return report
-
-    def _store_article(self, item: ArticleInput) -> int:
-        segments = segment(item.text, item.title)
-        row = ArticleRow(item.article_id, item.outlet, item.title or _title_of(item.text), item.url,
-                         item.published, item.lang, item.text, item.raw, item.content_hash, item.source,
-                         item.encoding, item.encoding_note)
-        with self.store.transaction() as db:
-            self.store.add_article(db, row)
-            self.store.add_segments(db, (
-                (f"{row.id}:{s.ord}", row.id, s.ord, s.start, s.end, s.kind, s.timestamp,
-                 segment_time(item.published, s), s.text) for s in segments
-            ))
-        return len(segments)
 
     # -- detect + embed + index ---------------------------------------------------------
     def build(self) -> BuildReport:
         """Detect, embed and index whatever is new."""
         report = BuildReport()
         articles = self.store.articles_needing_detection()
-        article_lang: dict[str, str] = {}
+        langs_of: dict[str, str] = {}
         with self.store.transaction() as db:
             for a in self._progress(articles, "detect articles"):
-                found = detect(a["text"])
-                given = a["lang_given"]
-                lang, code = (given if given in TARGETS else "other", given) if given else (found.lang, found.code)
+                lang, code = article_lang(a["text"], a["lang_given"])
                 self.store.set_article_lang(db, a["id"], lang, code)
-                article_lang[a["id"]] = lang
+                langs_of[a["id"]] = lang
                 report.detected += 1
         todo = self.store.unembedded()
         with self.store.transaction() as db:
             for s in self._progress([s for s in todo if s.lang is None], "detect segments"):
-                lang, code = self._segment_lang(s, article_lang)
+                lang, code = self._segment_lang(s, langs_of)
                 self.store.set_segment_lang(db, s.rowid, lang, code)
         todo = self.store.unembedded()
         batches = [todo[i : i + EMBED_BATCH_SEGMENTS] for i in range(0, len(todo), EMBED_BATCH_SEGMENTS)]
@@ -193,25 +170,14 @@ class Align:
 
     def _translate_segments(self, report: BuildReport) -> None:
         """English for every non-English segment whose pair has a model; a reason for the rest."""
-        todo = self.store.untranslated(("bg", "ru", "uk"))
         by_lang: dict[str, list[SegmentRow]] = {}
-        for s in todo:
+        for s in self.store.untranslated(("bg", "ru", "uk")):
             by_lang.setdefault(s.lang or "other", []).append(s)
         for lang, segs in by_lang.items():
-            if not self.translator.available(lang, "en"):
-                note = missing_message(lang, "en")
-                with self.store.transaction() as db:
-                    self.store.set_translations(db, [(s.rowid, None, None, note) for s in segs])
+            done, note = translate_rows(self.store, self.translator, lang, segs, self._progress)
+            report.translated += done
+            if note:
                 report.untranslated[note] = report.untranslated.get(note, 0) + len(segs)
-                continue
-            version = self.translator.model_version(lang, "en")
-            batches = [segs[i : i + EMBED_BATCH_SEGMENTS] for i in range(0, len(segs), EMBED_BATCH_SEGMENTS)]
-            for batch in self._progress(batches, f"translate {lang}→en", total=len(batches)):
-                english = self.translator.translate([s.text for s in batch], lang, "en")
-                with self.store.transaction() as db:
-                    self.store.set_translations(db, [(s.rowid, t, version, None)
-                                                     for s, t in zip(batch, english, strict=True)])
-                report.translated += len(batch)
 
     def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
         """Translate texts (``src`` may be ``auto``); raises DependencyMissing naming the pair."""
@@ -225,13 +191,9 @@ class Align:
                 raise InputError(f"unsupported language {code!r}: use one of {', '.join(TARGETS)}")
         return self.translator.translate(texts, src, tgt)
 
-    def _segment_lang(self, s: SegmentRow, article_lang: dict[str, str]) -> tuple[str, str | None]:
-        """A segment's own language; short or unsure segments take their article's."""
-        found = detect(s.text)
-        parent = article_lang.get(s.article_id) or self.store.article(s.article_id)["lang"]
-        if parent in TARGETS and (found.confidence < 0.5 or len(s.text.split()) < 3):
-            return parent, parent
-        return found.lang, found.code
+    def _segment_lang(self, s: SegmentRow, article_langs: dict[str, str]) -> tuple[str, str | None]:
+        parent = article_langs.get(s.article_id) or self.store.article(s.article_id)["lang"]
+        return segment_lang(s.text, parent)
 
     # -- match ----------------------------------------------------------------------------
     def match(self) -> list[dict[str, Any]]:
@@ -352,24 +314,7 @@ class Align:
             self.store.set_densities([(float(v), r) for v, r in zip(values, rowids[lo : lo + 1024], strict=True)])
             for r, row_sims, row_ids in zip(rowids[lo : lo + 1024], sims, ids, strict=True):
                 nearest[r] = [(int(i), float(s)) for s, i in zip(row_sims, row_ids, strict=True) if i >= 0 and i != r]
-        self._mark_republications(nearest)
-
-    def _mark_republications(self, nearest: dict[int, list[tuple[int, float]]]) -> None:
-        """An article most of whose segments are near-copies of one earlier article of another
-        outlet (an aggregator re-publishing France24) is linked to it and left out of matching."""
-        wanted = sorted(set(nearest) | {i for found in nearest.values() for i, _ in found})
-        rows = self.store.segments_by_rowid(wanted)
-        per_article: dict[str, list[str]] = {}
-        for r, candidates in nearest.items():
-            seg = rows[r]
-            original = next((rows[i].article_id for i, s in candidates if i in rows and s >= NEAR_COPY
-                             and rows[i].article_id != seg.article_id and rows[i].outlet != seg.outlet
-                             and rows[i].lang == seg.lang and rows[i].rowid < seg.rowid), None)
-            per_article.setdefault(seg.article_id, []).append(original or "")
-        for article_id, originals in per_article.items():
-            best = max(set(originals), key=originals.count)
-            if best and originals.count(best) >= 0.6 * len(originals):
-                self.store.set_duplicate(article_id, best)
+        mark_republications(self.store, nearest)
 
     def compare(self, a: str, b: str) -> dict[str, Any]:
         """Sources and facts of two stored segments: agree, differ, only in one."""
@@ -460,6 +405,98 @@ class Align:
         self.store.set_meta("events_stale", "1")
         return len(rowids)
 
+
+# -- steps shared by the facade and batch jobs ------------------------------------------------
+def admit(store: Store, item: ArticleInput | Problem) -> Problem | str | None:
+    """Whether an input may be stored: None when new, the stored id when its content is
+    known, a Problem when it must be skipped (an exact copy, or an id taken by other content)."""
+    if isinstance(item, Problem):
+        return item
+    known = store.find_by_hash(item.content_hash)
+    if known is not None:
+        return known
+    same = store.find_same_text(item.text)
+    if same is not None:
+        return Problem(item.source, f"exact duplicate of article {same!r} ({store.article(same)['outlet']}); skipped")
+    if store.has_article(item.article_id):
+        return Problem(item.source, f"article id {item.article_id!r} is already stored with other content; skipped")
+    return None
+
+
+def store_article(store: Store, db: sqlite3.Connection, item: ArticleInput) -> int:
+    """Write an article and its segments inside the caller's transaction; returns the segment count."""
+    segments = segment(item.text, item.title)
+    row = ArticleRow(item.article_id, item.outlet, item.title or _title_of(item.text), item.url,
+                     item.published, item.lang, item.text, item.raw, item.content_hash, item.source,
+                     item.encoding, item.encoding_note)
+    store.add_article(db, row)
+    store.add_segments(db, (
+        (f"{row.id}:{s.ord}", row.id, s.ord, s.start, s.end, s.kind, s.timestamp,
+         segment_time(item.published, s), s.text) for s in segments
+    ))
+    return len(segments)
+
+
+def article_lang(text: str, given: str | None) -> tuple[str, str | None]:
+    """An article's language: what the input said (``other`` outside the four), else detected."""
+    if given:
+        return (given if given in TARGETS else "other"), given
+    found = detect(text)
+    return found.lang, found.code
+
+
+def segment_lang(text: str, parent: str | None) -> tuple[str, str | None]:
+    """A segment's own language; short or unsure segments take their article's."""
+    found = detect(text)
+    if parent in TARGETS and (found.confidence < 0.5 or len(text.split()) < 3):
+        return parent, parent
+    return found.lang, found.code
+
+
+def translate_rows(store: Store, translator: Translator, lang: str, segs: list[SegmentRow],
+                   progress: Callable[..., Iterator[Any]]) -> tuple[int, str | None]:
+    """Translate one language's segments to English and store them; without a model, store the
+    reason instead. Returns (segments translated, the reason when none could be)."""
+    if not translator.available(lang, "en"):
+        note = missing_message(lang, "en")
+        with store.transaction() as db:
+            store.set_translations(db, [(s.rowid, None, None, note) for s in segs])
+        return 0, note
+    version = translator.model_version(lang, "en")
+    batches = [segs[i : i + EMBED_BATCH_SEGMENTS] for i in range(0, len(segs), EMBED_BATCH_SEGMENTS)]
+    for batch in progress(batches, f"translate {lang}→en", total=len(batches)):
+        english = translator.translate([s.text for s in batch], lang, "en")
+        with store.transaction() as db:
+            store.set_translations(db, [(s.rowid, t, version, None) for s, t in zip(batch, english, strict=True)])
+    return len(segs), None
+
+
+def mark_republications(store: Store, nearest: dict[int, list[tuple[int, float]]]) -> None:
+    """Store what :func:`find_republications` finds among these segments' neighbours."""
+    wanted = sorted(set(nearest) | {i for found in nearest.values() for i, _ in found})
+    info = {r: (s.article_id, s.outlet, s.lang) for r, s in store.segments_by_rowid(wanted).items()}
+    for copy, original in find_republications(info, nearest).items():
+        store.set_duplicate(copy, original)
+
+
+def find_republications(info: Mapping[int, tuple[str, str, str | None]],
+                        nearest: Mapping[int, list[tuple[int, float]]]) -> dict[str, str]:
+    """Article → the article it republishes: most of its segments (by rowid, with their
+    neighbours' rowids and cosines) are near-copies of one earlier article of another outlet
+    in the same language (an aggregator re-publishing France24). ``info`` gives each rowid's
+    (article id, outlet, language)."""
+    per_article: dict[str, list[str]] = {}
+    for r, candidates in nearest.items():
+        article, outlet, lang = info[r]
+        original = next((info[i][0] for i, s in candidates if i in info and s >= NEAR_COPY and i < r
+                         and info[i][0] != article and info[i][1] != outlet and info[i][2] == lang), None)
+        per_article.setdefault(article, []).append(original or "")
+    found = {}
+    for article_id, originals in per_article.items():
+        best = max(set(originals), key=originals.count)
+        if best and originals.count(best) >= 0.6 * len(originals):
+            found[article_id] = best
+    return found
 
 def quotes_source(text: str, name: str, table: AliasTable | None = None) -> bool:
     return quotes(sources(text, table), name)

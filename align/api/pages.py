@@ -9,6 +9,7 @@ allows scripts and styles from this server only. Every asset ships in the packag
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -20,21 +21,44 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where a page's links lead: the server's routes, or the files of a static report that
+    opens from disk (no search box or filters there: they need the server)."""
+
+    root: str = "/"
+    static: bool = False
+
+    def asset(self, name: str) -> str:
+        return f"{self.root}static/{name}"
+
+    def home(self) -> str:
+        return f"{self.root}index.html" if self.static else "/"
+
+    def event(self, event_id: str) -> str:
+        return f"{self.root}events/{event_id}.html" if self.static else f"/events/{event_id}"
+
+
+SERVER = Links()
+
+
 def e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def page(title: str, body: str, *, view: str = "both", query: str = "") -> str:
-    return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{e(title)} · align</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>"
-        f"<body class=\"view-{e(view)}\"><header class=\"top\"><a class=\"home\" href=\"/\">align</a>"
+def page(title: str, body: str, *, view: str = "both", query: str = "", links: Links = SERVER) -> str:
+    search = "" if links.static else (
         "<form class=\"inline\" role=\"search\" action=\"/search\" method=\"get\">"
         "<label for=\"q\" class=\"muted\">Search (bg, ru, uk, en)</label>"
         f"<input type=\"search\" id=\"q\" name=\"q\" value=\"{e(query)}\" required>"
-        "<input type=\"submit\" value=\"Search\"></form></header>"
-        f"<main>{body}</main><script src=\"/static/app.js\"></script></body></html>"
+        "<input type=\"submit\" value=\"Search\"></form>")
+    return (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{e(title)} · align</title><link rel=\"stylesheet\" href=\"{e(links.asset('app.css'))}\"></head>"
+        f"<body class=\"view-{e(view)}\"><header class=\"top\">"
+        f"<a class=\"home\" href=\"{e(links.home())}\">align</a>{search}</header>"
+        f"<main>{body}</main><script src=\"{e(links.asset('app.js'))}\"></script></body></html>"
     )
 
 
@@ -48,7 +72,8 @@ def _span(member: dict[str, Any]) -> str:
     return times[0] if times else ""
 
 
-def events_page(events: list[dict[str, Any]], outlets: list[str], filters: dict[str, str | None]) -> str:
+def events_page(events: list[dict[str, Any]], outlets: list[str], filters: dict[str, str | None],
+                links: Links = SERVER) -> str:
     """The list, newest first, with the coverage matrix of events × outlets."""
     options = "".join(f"<option value=\"{e(o)}\"{' selected' if filters.get('outlet') == o else ''}>{e(o)}</option>"
                       for o in outlets)
@@ -61,13 +86,13 @@ def events_page(events: list[dict[str, Any]], outlets: list[str], filters: dict[
         f"<label>Language <select name=\"lang\"><option value=\"\">any</option>{langs}</select></label>"
         f"<label><input type=\"checkbox\" name=\"quotes\" value=\"TASS\"{tass}> quotes TASS</label>"
         "<input type=\"submit\" value=\"Filter\"></form>"
-    )
+    ) if not links.static else ""
     items = []
     for ev in events:
         times = sorted(t for t in (m.get("time") or m.get("published") for m in ev["members"]) if t)
         span = f"{times[0]} – {times[-1]}" if times and times[0] != times[-1] else (times[0] if times else "")
         items.append(
-            f"<li><a href=\"/events/{e(ev['event_id'])}\">{e(ev['title'])}</a><div class=\"muted\">{e(span)} · "
+            f"<li><a href=\"{e(links.event(ev['event_id']))}\">{e(ev['title'])}</a><div class=\"muted\">{e(span)} · "
             f"{e(', '.join(ev['outlets']))} · {e(', '.join(ev.get('langs', [])))}</div></li>")
     head = "".join(f"<th scope=\"col\">{e(o)}</th>" for o in outlets)
     rows = []
@@ -78,13 +103,13 @@ def events_page(events: list[dict[str, Any]], outlets: list[str], filters: dict[
         cells = "".join(
             f"<td class=\"yes\">{e(', '.join(sorted(by_outlet[o])))}</td>" if o in by_outlet
             else "<td class=\"no\">—</td>" for o in outlets)
-        link = f"<a href=\"/events/{e(ev['event_id'])}\">{e(ev['title'])}</a>"
+        link = f"<a href=\"{e(links.event(ev['event_id']))}\">{e(ev['title'])}</a>"
         rows.append(f"<tr><th scope=\"row\">{link}</th>{cells}</tr>")
     matrix = (f"<div class=\"matrix-wrap\"><table class=\"matrix\"><caption>Coverage: who covered what</caption>"
               f"<thead><tr><th scope=\"col\">event</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     body = (f"<h1>Events</h1>{form}<p class=\"muted\">{len(events)} event(s), newest first</p>"
             f"<ul class=\"events\">{''.join(items)}</ul><h2>Coverage</h2>{matrix}")
-    return page("Events", body, query="")
+    return page("Events", body, query="", links=links)
 
 
 def _sentences(text: str, prefix: str, links: dict[str, list[str]]) -> str:
@@ -97,7 +122,7 @@ def _sentences(text: str, prefix: str, links: dict[str, list[str]]) -> str:
     return "".join(parts)
 
 
-def event_page(ev: dict[str, Any], view: str) -> str:
+def event_page(ev: dict[str, Any], view: str, site: Links = SERVER) -> str:
     """One column per outlet; original, translation or both; sentence highlights; the fact table."""
     view = view if view in VIEWS else "both"
     links: dict[str, list[str]] = defaultdict(list)
@@ -140,7 +165,7 @@ def event_page(ev: dict[str, Any], view: str) -> str:
     left_out = f"<p class=\"muted\">Not covered by: {e(', '.join(missing))}</p>" if missing else ""
     body = (f"<h1>{e(ev['title'])}</h1><p class=\"toggles\">Show: {toggles}</p>{left_out}"
             f"<div class=\"columns\">{cols}</div><h2>Facts</h2>{facts}")
-    return page(ev["title"], body, view=view)
+    return page(ev["title"], body, view=view, links=site)
 
 
 def search_page(query: str, hits: list[dict[str, Any]], titles: dict[str, str]) -> str:

@@ -11,6 +11,11 @@
       list.forEach(function (other) { other.classList.toggle("hl", on); });
     });
   }
+  // A static report has no server to render ?view=: apply it here (harmless when served).
+  var view = new URLSearchParams(window.location.search).get("view");
+  if (view === "both" || view === "original" || view === "translation") {
+    document.body.className = "view-" + view;
+  }
   document.querySelectorAll(".s[data-sid]").forEach(function (el) {
     el.addEventListener("mouseenter", function () { mark(el, true); });
     el.addEventListener("mouseleave", function () { mark(el, false); });

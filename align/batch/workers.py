@@ -1,0 +1,200 @@
+"""The detect → embed → translate stage, run by workers that each load their models once.
+
+A unit of work is a list of article rowids. A worker reads their texts from the store
+(read-only), detects each article's and segment's language, embeds the segments, and
+translates them where a model is installed; the driver alone writes the results. So the
+same :class:`Worker` serves three engines: in the driver itself (``workers=0``), in local
+worker processes, and as Ray Data actors. A segment's vector does not depend on which
+other texts share its batch (checked: bit-identical), so every engine stores the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..embed import Embedder, embed_segments, make_embedder
+from ..errors import DependencyMissing
+from ..pipeline import article_lang, segment_lang
+from ..translate import Translator, missing_message
+
+TRANSLATED = ("bg", "ru", "uk")
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """Everything a worker needs to set itself up, small enough to ship to any process."""
+
+    store: str
+    embedder: str
+    threads: int
+    batch_size: int
+    models_dir: str
+    translate_threads: int
+    beam_size: int
+
+
+@dataclass
+class UnitResult:
+    articles: list[tuple[str, str, str | None]] = field(default_factory=list)  # id, lang, code
+    segments: list[tuple[int, str, str | None]] = field(default_factory=list)  # rowid, lang, code
+    vectors: np.ndarray[Any, Any] | None = None
+    translations: list[tuple[int, str | None, str | None, str | None]] = field(default_factory=list)
+
+
+class Worker:
+    """Models loaded once; :meth:`process` turns a unit into results."""
+
+    def __init__(self, config: WorkerConfig, embedder: Embedder | None = None) -> None:
+        self.config = config
+        self.embedder = embedder or make_embedder(config.embedder, config.threads, config.batch_size)
+        self._db = sqlite3.connect(f"file:{config.store}?mode=ro", uri=True, timeout=60, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._translator: Translator | None = None
+
+    @property
+    def translator(self) -> Translator:
+        if self._translator is None:
+            self._translator = Translator(Path(self.config.models_dir), self.config.translate_threads,
+                                          self.config.beam_size)
+        return self._translator
+
+    def process(self, article_rowids: list[int]) -> UnitResult:
+        marks = ",".join("?" * len(article_rowids))
+        articles = self._db.execute(f"SELECT id, text, lang, lang_code, lang_given FROM articles"
+                                    f" WHERE rowid IN ({marks}) ORDER BY rowid", tuple(article_rowids)).fetchall()
+        result = UnitResult()
+        parent: dict[str, str] = {}
+        for a in articles:
+            lang, code = (a["lang"], a["lang_code"]) if a["lang"] else article_lang(a["text"], a["lang_given"])
+            result.articles.append((a["id"], lang, code))
+            parent[a["id"]] = lang
+        ids = [a["id"] for a in articles]
+        segs = self._db.execute(
+            f"SELECT rowid, article_id, text, lang, lang_code FROM segments WHERE vector IS NULL AND article_id IN"
+            f" ({','.join('?' * len(ids))}) ORDER BY rowid", tuple(ids)).fetchall() if ids else []
+        whole = {a["id"]: a["text"] for a in articles if not a["lang_given"] and not a["lang"]}
+        for s in segs:
+            if s["lang"]:
+                lang, code = s["lang"], s["lang_code"]
+            elif whole.get(s["article_id"]) == s["text"]:  # a one-segment article, detected just above
+                lang, code = next((lg, c) for i, lg, c in result.articles if i == s["article_id"])
+            else:
+                lang, code = segment_lang(s["text"], parent[s["article_id"]])
+            result.segments.append((int(s["rowid"]), lang, code))
+        result.vectors = embed_segments(self.embedder, [s["text"] for s in segs])
+        self._translate(segs, result)
+        return result
+
+    def _translate(self, segs: list[sqlite3.Row], result: UnitResult) -> None:
+        by_lang: dict[str, list[tuple[int, str]]] = {}
+        for s, (rowid, lang, _) in zip(segs, result.segments, strict=True):
+            if lang in TRANSLATED:
+                by_lang.setdefault(lang, []).append((rowid, s["text"]))
+        for lang, items in sorted(by_lang.items()):
+            if not self.translator.available(lang, "en"):
+                note = missing_message(lang, "en")
+                result.translations.extend((r, None, None, note) for r, _ in items)
+                continue
+            version = self.translator.model_version(lang, "en")
+            english = self.translator.translate([t for _, t in items], lang, "en")
+            result.translations.extend((r, t, version, None) for (r, _), t in zip(items, english, strict=True))
+
+    def close(self) -> None:
+        self._db.close()
+        if self._translator is not None:
+            self._translator.close()
+
+
+# -- engines -------------------------------------------------------------------------------
+def run_inline(worker: Worker, units: Iterable[list[int]]) -> Iterator[UnitResult]:
+    for unit in units:
+        yield worker.process(unit)
+
+
+_worker: Worker | None = None
+
+
+def _start(config: WorkerConfig) -> None:
+    global _worker
+    _worker = Worker(config)
+
+
+def _process(unit: list[int]) -> UnitResult:
+    assert _worker is not None, "worker process not initialised"
+    return _worker.process(unit)
+
+
+def run_local(config: WorkerConfig, units: Iterable[list[int]], workers: int) -> Iterator[UnitResult]:
+    """Worker processes (spawned, never forked after OpenMP started), each loading its models
+    once; at most two units per worker in flight, so memory stays bounded; results in order."""
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start,
+                             initargs=(config,)) as pool:
+        flight: deque[Future[UnitResult]] = deque()
+        for unit in units:
+            flight.append(pool.submit(_process, unit))
+            if len(flight) >= 2 * workers:
+                yield flight.popleft().result()
+        while flight:
+            yield flight.popleft().result()
+
+
+class RayWorker:
+    """A Ray Data actor: a :class:`Worker` built once per actor, called on batches of units."""
+
+    def __init__(self, config: WorkerConfig) -> None:
+        self.worker = Worker(config)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        out = [pickle.dumps(self.worker.process([int(x) for x in unit])) for unit in batch["unit"]]
+        return {"result": np.asarray(out, dtype=object)}
+
+
+def run_ray(config: WorkerConfig, units: list[list[int]], workers: int, address: str | None) -> Iterator[UnitResult]:
+    """The same stage as Ray Data ``map_batches`` over stateful actors.
+
+    With ``address`` it joins an existing cluster (``ray://host:10001`` or ``auto``); without,
+    it starts a local Ray instance with ``workers`` CPUs. Workers read texts from the store,
+    so on a cluster ``--out`` must be on storage every node mounts at the same path.
+    """
+    try:
+        import ray
+        import ray.data
+    except ImportError as exc:
+        raise DependencyMissing("the Ray engine needs Ray: pip install 'align[ray]'") from exc
+    if not units:
+        return
+    started = False
+    if not ray.is_initialized():
+        if address:
+            ray.init(address=address, log_to_driver=False)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
+                     object_store_memory=256 * 1024 * 1024, configure_logging=False)
+        started = True
+    try:
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True
+        context.enable_progress_bars = False
+        dataset = ray.data.from_items([{"unit": u} for u in units], override_num_blocks=max(1, min(len(units), 64)))
+        results = dataset.map_batches(RayWorker, fn_constructor_kwargs={"config": config}, batch_size=1,
+                                      concurrency=workers, num_cpus=1, batch_format="numpy")
+        for row in results.iter_rows():
+            yield pickle.loads(row["result"])
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
