@@ -10,6 +10,7 @@ Where mentions overlap, the longest wins ("Russian Defence Ministry" over "Defen
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import asdict, dataclass
@@ -34,6 +35,24 @@ class Entry:
     name: str
     kind: str
     pattern: re.Pattern[str]
+
+    @functools.cached_property
+    def anchor(self) -> str:
+        """Lower-cased literal text every match must contain ('' when the pattern starts with
+        regex syntax): a substring test skips the regex for the many entries a text never names."""
+        body = self.pattern.pattern.removeprefix(_LEAD)
+        run: list[str] = []
+        for i, ch in enumerate(body):
+            if not (ch.isalnum() or ch == " "):
+                if ch in "?*{" and run:
+                    run.pop()
+                break
+            if i + 1 == len(body) or body[i + 1] not in "?*{":
+                run.append(ch)
+            else:
+                break
+        anchor = "".join(run).strip().lower()
+        return anchor if len(anchor) >= 2 and anchor.lower() == anchor.upper().lower() else ""
 
 
 @dataclass(frozen=True)
@@ -64,11 +83,14 @@ def split_top_level(aliases: str) -> list[str]:
     return [p for p in (x.strip() for x in parts) if p]
 
 
+_LEAD = r"(?<![\w])"
+
+
 def _compile(alias: str) -> re.Pattern[str]:
     body = re.sub(r"\*(?=\s|$)", r"[\\w'’]*", alias.strip())
     bare = re.sub(r"\\.|[^\w]", "", alias)
     flags = 0 if bare.isupper() else re.IGNORECASE
-    return re.compile(rf"(?<![\w]){body}(?![\w])", flags)
+    return re.compile(rf"{_LEAD}{body}(?![\w])", flags)
 
 
 class AliasTable:
@@ -122,9 +144,11 @@ class AliasTable:
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions, longest first where they overlap, in text order."""
+        lowered = text.lower()
         found = [
             Mention(e.name, e.kind, m.start(), m.end(), m.group(0))
             for e in self.entries
+            if not e.anchor or e.anchor in lowered
             for m in e.pattern.finditer(text)
         ]
         found.sort(key=lambda m: (-(m.end - m.start), m.start))

@@ -57,7 +57,8 @@ class Ann:
     index: Any
 
     @classmethod
-    def empty(cls, kind: str, dim: int, training: np.ndarray[Any, Any] | None = None) -> Ann:
+    def empty(cls, kind: str, dim: int, training: np.ndarray[Any, Any] | None = None, total: int = 0) -> Ann:
+        """An empty index; ``ivf`` trains on ``training`` with lists sized for ``total`` vectors."""
         if kind == "flat":
             return cls(kind, faiss.IndexFlatIP(dim))
         if kind == "hnsw":
@@ -67,7 +68,7 @@ class Ann:
         if kind == "ivf":
             if training is None or len(training) == 0:
                 raise InputError("an ivf index needs vectors to train on")
-            lists = ivf_lists(len(training))
+            lists = min(ivf_lists(max(total, len(training))), len(training) // 39 or 1)
             index = faiss.index_factory(dim, f"IVF{lists},SQ8,RFlat", faiss.METRIC_INNER_PRODUCT)
             index.train(np.ascontiguousarray(training, dtype=np.float32))
             return cls(kind, index)

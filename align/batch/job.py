@@ -179,19 +179,20 @@ class BatchJob:
         with self._bar("ingest", sum(f.stat().st_size for f, _, _ in todo), "B", unit_scale=True) as bar:
             for path, start, _ in todo:
                 chunk: list[Record] = []
-                seen = 0
+                seen, position = 0, start
                 for record in stream(path, start):
                     chunk.append(record)
+                    position = record.position
                     if len(chunk) >= INGEST_CHUNK:
-                        added += self._commit(path, chunk, False)
+                        added += self._commit(path, chunk, position, False)
                         bar.update(record.bytes_done - seen)
                         seen, chunk = record.bytes_done, []
-                added += self._commit(path, chunk, True, start)
+                added += self._commit(path, chunk, position, True)
                 bar.update(path.stat().st_size - seen)
         return added
 
-    def _commit(self, path: Path, records: list[Record], done: bool, start: int = 0) -> int:
-        """Store a chunk of records and the position after them, in one transaction."""
+    def _commit(self, path: Path, records: list[Record], position: int, done: bool) -> int:
+        """Store a chunk of records and the read position after them, in one transaction."""
         added = 0
         with self.store.transaction() as db:
             for record in records:
@@ -201,7 +202,6 @@ class BatchJob:
                 elif verdict is None and not isinstance(record.item, Problem):
                     store_article(self.store, db, record.item)
                     added += 1
-            position = records[-1].position if records else start
             self.state.set_position(db, path, position, done)
         return added
 
@@ -291,7 +291,7 @@ class BatchJob:
                 picks = np.sort(np.random.default_rng(0).choice(len(rowids), min(len(rowids), 50_000), replace=False))
                 raw, langs = self.state.vectors_of([int(rowids[i]) for i in picks])
                 training = centre.centre(raw, langs, means)
-            ann = Ann.empty(kind, self.embedder.dim, training)
+            ann = Ann.empty(kind, self.embedder.dim, training, len(rowids))
             after = 0
         else:
             assert old is not None and ann is not None
