@@ -215,7 +215,7 @@ class Align:
                  for s in segs]
         self.store.set_densities([(float(d), int(r)) for d, r in zip(hood.density, ids, strict=True)])
         edges = match.links(nodes, hood, self.settings.time_window_hours)
-        events = [_event(segs, group, edges, self.sources_table) for group in match.components(len(nodes), edges)]
+        events = [event_json(segs, group, edges, self.sources_table) for group in match.components(len(nodes), edges)]
         if copies:
             republished: dict[str, list[dict[str, str]]] = {}
             for copy, original in copies.items():
@@ -609,8 +609,9 @@ def _why_untranslated(s: SegmentRow) -> str:
     return "not translated yet: run align build"
 
 
-def _event(segs: list[SegmentRow], group: list[int], edges: list[match.Link],
-           table: AliasTable | None = None) -> dict[str, Any]:
+def event_json(segs: list[SegmentRow], group: list[int], edges: list[match.Link],
+               table: AliasTable | None = None) -> dict[str, Any]:
+    """One event in the shape `align match` writes: the segments at ``group`` and their links."""
     inside = set(group)
     mine = [e for e in edges if e.a in inside and e.b in inside]
     members = []

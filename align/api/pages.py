@@ -122,13 +122,13 @@ def _sentences(text: str, prefix: str, links: dict[str, list[str]]) -> str:
     return "".join(parts)
 
 
-def event_page(ev: dict[str, Any], view: str, site: Links = SERVER) -> str:
+def event_page(ev: dict[str, Any], view: str, links: Links = SERVER) -> str:
     """One column per outlet; original, translation or both; sentence highlights; the fact table."""
     view = view if view in VIEWS else "both"
-    links: dict[str, list[str]] = defaultdict(list)
+    aligned: dict[str, list[str]] = defaultdict(list)
     for a, b, _ in ev.get("alignment", []):
-        links[a].append(b)
-        links[b].append(a)
+        aligned[a].append(b)
+        aligned[b].append(a)
     columns: dict[str, list[str]] = defaultdict(list)
     for i, m in enumerate(ev["members"]):
         score = "" if m.get("score") is None else f" · score {m['score']:.2f}"
@@ -143,7 +143,7 @@ def event_page(ev: dict[str, Any], view: str, site: Links = SERVER) -> str:
             f"<article class=\"segment\" id=\"{e(m['segment_id'])}\"><div class=\"meta\">{e(m.get('lang'))} · "
             f"{e(_span(m))}{e(score)}</div><div>{_badges(m.get('sources', []))}</div>"
             f"<div class=\"{'text' if m.get('lang') == 'en' else 'text original'}\" lang=\"{e(m.get('lang'))}\">"
-            f"{_sentences(m['text'], f'm{i}', links)}</div>"
+            f"{_sentences(m['text'], f'm{i}', aligned)}</div>"
             f"{translation}</article>")
     cols = "".join(f"<section class=\"column\" aria-label=\"{e(o)}\"><h2>{e(o)}</h2>{''.join(v)}</section>"
                    for o, v in sorted(columns.items()))
@@ -165,7 +165,7 @@ def event_page(ev: dict[str, Any], view: str, site: Links = SERVER) -> str:
     left_out = f"<p class=\"muted\">Not covered by: {e(', '.join(missing))}</p>" if missing else ""
     body = (f"<h1>{e(ev['title'])}</h1><p class=\"toggles\">Show: {toggles}</p>{left_out}"
             f"<div class=\"columns\">{cols}</div><h2>Facts</h2>{facts}")
-    return page(ev["title"], body, view=view, links=site)
+    return page(ev["title"], body, view=view, links=links)
 
 
 def search_page(query: str, hits: list[dict[str, Any]], titles: dict[str, str]) -> str:

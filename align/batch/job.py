@@ -45,8 +45,8 @@ from ..lock import IndexLock
 from ..pipeline import (
     MATCH_CANDIDATES,
     NEAR_COPY,
-    _event,
     admit,
+    event_json,
     find_republications,
     parse_time,
     store_article,
@@ -481,7 +481,7 @@ class BatchJob:
                copies: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
         """An event in the shape of `align match`, from its members' rows and its links."""
         rows = self.store.segments_by_rowid(rowids)
-        event = _event([rows[r] for r in rowids], list(range(len(rowids))), edges, self.sources_table)
+        event = event_json([rows[r] for r in rowids], list(range(len(rowids))), edges, self.sources_table)
         for m in event["members"]:
             if m["article_id"] in copies:
                 m["republished_by"] = copies[m["article_id"]]
