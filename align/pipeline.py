@@ -453,21 +453,32 @@ def segment_lang(text: str, parent: str | None) -> tuple[str, str | None]:
     return found.lang, found.code
 
 
+TranslationRow = tuple[int, str | None, str | None, str | None]  # rowid, English, model version, note
+
+
+def translations(translator: Translator, lang: str, items: list[tuple[int, str]]) -> list[TranslationRow]:
+    """English for (rowid, text) items of one language, or the reason on each when no model is installed."""
+    if not translator.available(lang, "en"):
+        note = missing_message(lang, "en")
+        return [(r, None, None, note) for r, _ in items]
+    version = translator.model_version(lang, "en")
+    english = translator.translate([t for _, t in items], lang, "en")
+    return [(r, t, version, None) for (r, _), t in zip(items, english, strict=True)]
+
+
 def translate_rows(store: Store, translator: Translator, lang: str, segs: list[SegmentRow],
                    progress: Callable[..., Iterator[Any]]) -> tuple[int, str | None]:
     """Translate one language's segments to English and store them; without a model, store the
     reason instead. Returns (segments translated, the reason when none could be)."""
     if not translator.available(lang, "en"):
-        note = missing_message(lang, "en")
         with store.transaction() as db:
-            store.set_translations(db, [(s.rowid, None, None, note) for s in segs])
-        return 0, note
-    version = translator.model_version(lang, "en")
+            store.set_translations(db, translations(translator, lang, [(s.rowid, s.text) for s in segs]))
+        return 0, missing_message(lang, "en")
     batches = [segs[i : i + EMBED_BATCH_SEGMENTS] for i in range(0, len(segs), EMBED_BATCH_SEGMENTS)]
     for batch in progress(batches, f"translate {lang}→en", total=len(batches)):
-        english = translator.translate([s.text for s in batch], lang, "en")
+        rows = translations(translator, lang, [(s.rowid, s.text) for s in batch])
         with store.transaction() as db:
-            store.set_translations(db, [(s.rowid, t, version, None) for s, t in zip(batch, english, strict=True)])
+            store.set_translations(db, rows)
     return len(segs), None
 
 

@@ -156,8 +156,8 @@ class BatchJob:
         self._translate_late(run)
         index_info: dict[str, Any] = {}
         self._timed(run, "index", "vector", lambda: self._index(index_info))
-        ann, means = index_info.pop("ann"), index_info.pop("means")
-        self._timed(run, "neighbours", "segment", lambda: self._neighbours(ann, means))
+        ann, means, rowids = index_info.pop("ann"), index_info.pop("means"), index_info.pop("rowids")
+        self._timed(run, "neighbours", "segment", lambda: self._neighbours(ann, means, rowids))
         result: dict[str, Any] = {}
         self._timed(run, "match", "segment", lambda: self._match(result))
         self._timed(run, "write", "event", lambda: self._write(result, means))
@@ -311,14 +311,14 @@ class BatchJob:
                 yield centre.centre(raw, langs, means)
 
         recall, sample = recall_at_10(ann, chunks)
-        info.update(ann=ann, means=means, type=ann.kind, requested=self.options.index, vectors=ann.size,
+        info.update(ann=ann, means=means, rowids=rowids, type=ann.kind, requested=self.options.index, vectors=ann.size,
                     recall_at_10=round(recall, 4), recall_sample=sample, params=ann.params(),
                     memory_mb=round(ann.memory_bytes() / 2**20, 1), recentred=rebuild and old is not None)
         return added
 
     # -- neighbours -----------------------------------------------------------------------
-    def _neighbours(self, ann: Ann, means: centre.Means) -> int:
-        rowid_at = self.state.embedded_rowids()
+    def _neighbours(self, ann: Ann, means: centre.Means, rowid_at: np.ndarray[Any, Any]) -> int:
+        """``rowid_at``: the rowid of each index position (every embedded segment, in rowid order)."""
         n = ann.size
         fresh = len(rowid_at) - int(self.store.query("SELECT count(*) FROM batch_neighbours")[0][0])
         stale = int(self.store.query("SELECT count(*) FROM batch_neighbours WHERE upto < ?", (n,))[0][0])

@@ -25,8 +25,8 @@ import numpy as np
 
 from ..embed import Embedder, embed_segments, make_embedder
 from ..errors import DependencyMissing
-from ..pipeline import article_lang, segment_lang
-from ..translate import Translator, missing_message
+from ..pipeline import TranslationRow, article_lang, segment_lang, translations
+from ..translate import Translator
 
 TRANSLATED = ("bg", "ru", "uk")
 
@@ -49,7 +49,7 @@ class UnitResult:
     articles: list[tuple[str, str, str | None]] = field(default_factory=list)  # id, lang, code
     segments: list[tuple[int, str, str | None]] = field(default_factory=list)  # rowid, lang, code
     vectors: np.ndarray[Any, Any] | None = None
-    translations: list[tuple[int, str | None, str | None, str | None]] = field(default_factory=list)
+    translations: list[TranslationRow] = field(default_factory=list)
 
 
 class Worker:
@@ -75,20 +75,22 @@ class Worker:
                                     f" WHERE rowid IN ({marks}) ORDER BY rowid", tuple(article_rowids)).fetchall()
         result = UnitResult()
         parent: dict[str, str] = {}
+        detected: dict[str, tuple[str, tuple[str, str | None]]] = {}  # article id -> (text, its detection)
         for a in articles:
             lang, code = (a["lang"], a["lang_code"]) if a["lang"] else article_lang(a["text"], a["lang_given"])
             result.articles.append((a["id"], lang, code))
             parent[a["id"]] = lang
+            if not a["lang"] and not a["lang_given"]:
+                detected[a["id"]] = (a["text"], (lang, code))
         ids = [a["id"] for a in articles]
         segs = self._db.execute(
             f"SELECT rowid, article_id, text, lang, lang_code FROM segments WHERE vector IS NULL AND article_id IN"
             f" ({','.join('?' * len(ids))}) ORDER BY rowid", tuple(ids)).fetchall() if ids else []
-        whole = {a["id"]: a["text"] for a in articles if not a["lang_given"] and not a["lang"]}
         for s in segs:
             if s["lang"]:
                 lang, code = s["lang"], s["lang_code"]
-            elif whole.get(s["article_id"]) == s["text"]:  # a one-segment article, detected just above
-                lang, code = next((lg, c) for i, lg, c in result.articles if i == s["article_id"])
+            elif s["article_id"] in detected and detected[s["article_id"]][0] == s["text"]:
+                lang, code = detected[s["article_id"]][1]  # a one-segment article, detected just above
             else:
                 lang, code = segment_lang(s["text"], parent[s["article_id"]])
             result.segments.append((int(s["rowid"]), lang, code))
@@ -102,13 +104,7 @@ class Worker:
             if lang in TRANSLATED:
                 by_lang.setdefault(lang, []).append((rowid, s["text"]))
         for lang, items in sorted(by_lang.items()):
-            if not self.translator.available(lang, "en"):
-                note = missing_message(lang, "en")
-                result.translations.extend((r, None, None, note) for r, _ in items)
-                continue
-            version = self.translator.model_version(lang, "en")
-            english = self.translator.translate([t for _, t in items], lang, "en")
-            result.translations.extend((r, t, version, None) for (r, _), t in zip(items, english, strict=True))
+            result.translations.extend(translations(self.translator, lang, items))
 
     def close(self) -> None:
         self._db.close()
