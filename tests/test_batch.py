@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from align.batch import BatchJob, BatchOptions
-from align.batch.ann import AUTO_FLAT_BELOW, choose
-from align.batch.inputs import stream
 from align.cli import main
+from align.ingest import stream
 from align.settings import Settings
+from align.vectors.ann import choose
 
 from .conftest import DEMO
 
@@ -30,8 +30,8 @@ def _settings(tmp_path: Path) -> Settings:
     return replace(Settings(), index_dir=tmp_path / "unused", models_dir=tmp_path / "models", quiet=True)
 
 
-def _run(tmp_path: Path, inputs: list[Path], out: Path, embedder, **kw) -> dict:
-    job = BatchJob(_settings(tmp_path), BatchOptions(inputs=inputs, out=out, **kw), embedder=embedder)
+def _run(tmp_path: Path, inputs: list[Path], out: Path, embedder, settings: Settings | None = None, **kw) -> dict:
+    job = BatchJob(settings or _settings(tmp_path), BatchOptions(inputs=inputs, out=out, **kw), embedder=embedder)
     try:
         return job.run()
     finally:
@@ -125,7 +125,8 @@ def test_a_truncated_gzip_keeps_the_records_before_the_damage(tmp_path: Path) ->
 
 
 def test_index_choice_by_size_and_every_type_reports_its_recall(tmp_path: Path, embedder) -> None:
-    assert choose("auto", AUTO_FLAT_BELOW - 1) == "flat" and choose("auto", AUTO_FLAT_BELOW) == "hnsw"
+    limit = Settings().ann_auto_flat_below
+    assert choose("auto", limit - 1, Settings()) == "flat" and choose("auto", limit, Settings()) == "hnsw"
     for kind in ("hnsw", "ivf"):
         summary = _run(tmp_path, [DEMO / "articles.jsonl"], tmp_path / kind, embedder, workers=0, index=kind)
         assert summary["index"]["type"] == kind and summary["index"]["requested"] == kind
@@ -265,9 +266,9 @@ def test_ray_engine_gives_the_outputs_of_the_local_engine(tmp_path: Path, embedd
 
 
 def test_translates_in_workers_and_catches_up_when_a_model_is_installed_later(tmp_path: Path, embedder) -> None:
-    from align.centre import anchor_sentences
     from align.translate.packages import install
-    from align.translate.toymodel import build_package
+    from align.vectors.centre import anchor_sentences
+    from tests.support.toymodel import build_package
 
     lines = [s for sentences in anchor_sentences().values() for s in sentences]
     models = tmp_path / "models"
@@ -286,24 +287,22 @@ def test_translates_in_workers_and_catches_up_when_a_model_is_installed_later(tm
     assert (tmp_path / "fresh" / "events.jsonl").read_bytes() == (out / "events.jsonl").read_bytes()
 
 
-def test_incremental_lists_merged_with_new_vectors_equal_an_exact_search(tmp_path: Path, embedder,
-                                                                        monkeypatch) -> None:
+def test_incremental_lists_merged_with_new_vectors_equal_an_exact_search(tmp_path: Path, embedder) -> None:
     """With the means kept (no re-centring), old neighbour lists are merged with the new vectors
     only; the merged lists must be exactly what a full exact search gives."""
     import numpy as np
 
-    from align import centre
-    from align.batch import job
-    from align.store import Store
+    from align.storage.store import Store
+    from align.vectors import centre
 
-    monkeypatch.setattr(job, "REBUILD_DRIFT", 10.0)
+    kept_means = replace(_settings(tmp_path), recentre_drift=10.0)
     rows = sorted(_lines(DEMO / "articles.jsonl"), key=lambda r: r["published"])
     day1, day2 = tmp_path / "d1.jsonl", tmp_path / "d2.jsonl"
     day1.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows[:15]), encoding="utf-8")
     day2.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows[15:]), encoding="utf-8")
     out = tmp_path / "out"
-    first = _run(tmp_path, [day1], out, embedder, workers=0)
-    second = _run(tmp_path, [day1, day2], out, embedder, workers=0)
+    first = _run(tmp_path, [day1], out, embedder, kept_means, workers=0)
+    second = _run(tmp_path, [day1, day2], out, embedder, kept_means, workers=0)
     assert not second["index"]["recentred"]
     old, total = first["counts"]["segments"], second["counts"]["segments"]
     assert second["run"]["stages"]["index"]["items"] == total - old  # only the new vectors were added

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from align.cli import main
-from align.detect import detect
+from align.text.detect import detect
 
 SHORT = {
     "en": ["Drones were shot down", "The talks ended today", "Prices rose again"],

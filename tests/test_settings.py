@@ -3,14 +3,17 @@ from pathlib import Path
 import pytest
 
 from align.errors import InputError
-from align.settings import Settings
+from align.settings import Settings, markdown_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_every_setting_is_documented_in_the_readme() -> None:
+def test_the_readme_settings_table_is_the_generated_one() -> None:
+    """README's table is `python -m align.settings` output: every setting, its default and help."""
     text = README.read_text(encoding="utf-8")
-    for name, _, _ in Settings.describe():
+    start, end = text.index("<!-- settings:start -->"), text.index("<!-- settings:end -->")
+    assert text[start:end].split("\n", 1)[1].strip() == markdown_table()
+    for name, default, _, _ in Settings.describe():
         assert f"| `{name}` |" in text, name
 
 

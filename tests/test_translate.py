@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from align.centre import anchor_sentences
 from align.cli import main
 from align.errors import DependencyMissing, InputError
 from align.pipeline import Align
 from align.settings import Settings
 from align.translate import Translator, install, installed, remove
 from align.translate.engine import MAX_PIECES
-from align.translate.toymodel import build_package
+from align.vectors.centre import anchor_sentences
+from tests.support.toymodel import build_package
 
 LINES = [s for sentences in anchor_sentences().values() for s in sentences]
 RU = anchor_sentences()["ru"]

@@ -13,10 +13,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ..api import pages
-from ..index import atomic_write, write_text
+from ..records import EventView
+from ..storage.files import atomic_write, write_text
+from ..web import pages
 
-STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
+STATIC = pages.STATIC
 INDEX = pages.Links(root="", static=True)
 EVENT = pages.Links(root="../", static=True)
 
@@ -42,7 +43,7 @@ class Report:
         self.written: set[str] = set()
         self.changed = 0
 
-    def event(self, view: dict[str, Any]) -> None:
+    def event(self, view: EventView) -> None:
         """One event's page, from the same view the server's event page shows."""
         self.written.add(view["event_id"])
         path = self.folder / "events" / f"{view['event_id']}.html"

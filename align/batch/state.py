@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..store import Store
+from ..records import EventJson
+from ..storage.store import Store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS batch_inputs (
@@ -40,16 +39,29 @@ CREATE TABLE IF NOT EXISTS batch_alignments (key TEXT PRIMARY KEY, data TEXT NOT
 """
 
 
-@dataclass(frozen=True)
-class Nodes:
-    """What matching needs of every embedded segment, as arrays in rowid order (no texts)."""
+class EventCache:
+    """Rendered events by id and signature, kept between runs; writes go in batches."""
 
-    rowids: np.ndarray[Any, Any]
-    ids: list[str]
-    articles: list[str]
-    outlets: list[str]
-    langs: list[str]
-    times: list[str | None]  # the segment's time, else its article's date
+    def __init__(self, store: Store, flush_every: int = 256) -> None:
+        self.store = store
+        self.flush_every = flush_every
+        self.pending: list[tuple[str, str, str]] = []
+
+    def get(self, event_id: str, signature: str) -> EventJson | None:
+        rows = self.store.query("SELECT data FROM batch_events WHERE event_id = ? AND signature = ?",
+                                (event_id, signature))
+        return json.loads(rows[0][0]) if rows else None  # type: ignore[no-any-return]
+
+    def put(self, event_id: str, signature: str, event: EventJson) -> None:
+        self.pending.append((event_id, signature, json.dumps(event, ensure_ascii=False)))
+        if len(self.pending) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.store.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO batch_events(event_id, signature, data) VALUES (?,?,?)",
+                           self.pending)
+        self.pending = []
 
 
 class BatchState:
@@ -84,51 +96,6 @@ class BatchState:
 
     def records_read(self) -> int:
         return int(self.store.query("SELECT coalesce(sum(position), 0) FROM batch_inputs")[0][0])
-
-    # -- work of the detect/embed stage -----------------------------------------------------
-    def pending_articles(self) -> list[int]:
-        """Rowids of articles with a segment not yet embedded (or no language yet), in order."""
-        return [int(r[0]) for r in self.store.query(
-            "SELECT a.rowid FROM articles a WHERE a.lang IS NULL OR EXISTS"
-            " (SELECT 1 FROM segments s WHERE s.article_id = a.id AND s.vector IS NULL) ORDER BY a.rowid")]
-
-    # -- vectors --------------------------------------------------------------------------
-    def embedded_rowids(self) -> np.ndarray[Any, Any]:
-        return np.asarray([r[0] for r in self.store.query(
-            "SELECT rowid FROM segments WHERE vector IS NOT NULL ORDER BY rowid")], dtype=np.int64)
-
-    def vector_chunks(self, after: int = 0, size: int = 4096) -> Iterator[tuple[np.ndarray[Any, Any],
-                                                                              np.ndarray[Any, Any], list[str]]]:
-        """(rowids, raw vectors, languages) of embedded segments after rowid ``after``, a chunk at a time."""
-        while True:
-            rows = self.store.query("SELECT rowid, vector, lang FROM segments WHERE vector IS NOT NULL AND rowid > ?"
-                                    " ORDER BY rowid LIMIT ?", (after, size))
-            if not rows:
-                return
-            ids = np.asarray([r["rowid"] for r in rows], dtype=np.int64)
-            yield ids, np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows]), \
-                [str(r["lang"] or "other") for r in rows]
-            after = int(ids[-1])
-
-    def vectors_of(self, rowids: list[int]) -> tuple[np.ndarray[Any, Any], list[str]]:
-        """Raw vectors and languages of these segments, in the order given."""
-        found: dict[int, tuple[bytes, str]] = {}
-        for lo in range(0, len(rowids), 500):
-            chunk = rowids[lo : lo + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.store.query(f"SELECT rowid, vector, lang FROM segments WHERE rowid IN ({marks})",
-                                      tuple(chunk)):
-                found[int(r["rowid"])] = (r["vector"], str(r["lang"] or "other"))
-        return (np.stack([np.frombuffer(found[r][0], dtype=np.float32) for r in rowids]),
-                [found[r][1] for r in rowids])
-
-    def nodes(self) -> Nodes:
-        rows = self.store.query(
-            "SELECT s.rowid, s.id, s.article_id, a.outlet, s.lang, coalesce(s.time, a.published) AS time"
-            " FROM segments s JOIN articles a ON a.id = s.article_id WHERE s.vector IS NOT NULL ORDER BY s.rowid")
-        return Nodes(np.asarray([r["rowid"] for r in rows], dtype=np.int64), [r["id"] for r in rows],
-                     [r["article_id"] for r in rows], [r["outlet"] for r in rows],
-                     [str(r["lang"] or "other") for r in rows], [r["time"] for r in rows])
 
     # -- neighbour lists --------------------------------------------------------------------
     def without_neighbours(self, after: int, limit: int) -> list[int]:
@@ -193,15 +160,11 @@ class BatchState:
         with self.store.transaction() as db:
             db.execute("DELETE FROM batch_events WHERE event_id NOT IN (SELECT event_id FROM batch_members)")
 
-    def cached_event(self, event_id: str, signature: str) -> dict[str, Any] | None:
-        rows = self.store.query("SELECT data FROM batch_events WHERE event_id = ? AND signature = ?",
-                                (event_id, signature))
-        return json.loads(rows[0][0]) if rows else None
-
-    def cache_events(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
-        with self.store.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO batch_events(event_id, signature, data) VALUES (?,?,?)",
-                           [(e, s, json.dumps(d, ensure_ascii=False)) for e, s, d in rows])
+    def neighbour_counts(self, upto: int) -> tuple[int, int]:
+        """(lists stored, lists that do not account for ``upto`` indexed vectors yet)."""
+        total = int(self.store.query("SELECT count(*) FROM batch_neighbours")[0][0])
+        stale = int(self.store.query("SELECT count(*) FROM batch_neighbours WHERE upto < ?", (upto,))[0][0])
+        return total, stale
 
     def cached_alignment(self, key: str) -> list[tuple[str, str, float]] | None:
         rows = self.store.query("SELECT data FROM batch_alignments WHERE key = ?", (key,))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import sqlite3
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,12 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from ..embed import Embedder, embed_segments, make_embedder
 from ..errors import DependencyMissing
-from ..pipeline import TranslationRow, article_lang, segment_lang, translations
+from ..storage.store import Store
+from ..text.detect import article_lang, segment_lang
 from ..translate import Translator
-
-TRANSLATED = ("bg", "ru", "uk")
+from ..translate.segments import TranslationRow, translate_segments
+from ..vectors.embed import Embedder, embed_segments, make_embedder
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class WorkerConfig:
     models_dir: str
     translate_threads: int
     beam_size: int
+    segment_lang_confidence: float
 
 
 @dataclass
@@ -58,8 +58,7 @@ class Worker:
     def __init__(self, config: WorkerConfig, embedder: Embedder | None = None) -> None:
         self.config = config
         self.embedder = embedder or make_embedder(config.embedder, config.threads, config.batch_size)
-        self._db = sqlite3.connect(f"file:{config.store}?mode=ro", uri=True, timeout=60, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
+        self.store = Store(Path(config.store), readonly=True)
         self._translator: Translator | None = None
 
     @property
@@ -70,9 +69,7 @@ class Worker:
         return self._translator
 
     def process(self, article_rowids: list[int]) -> UnitResult:
-        marks = ",".join("?" * len(article_rowids))
-        articles = self._db.execute(f"SELECT id, text, lang, lang_code, lang_given FROM articles"
-                                    f" WHERE rowid IN ({marks}) ORDER BY rowid", tuple(article_rowids)).fetchall()
+        articles = self.store.articles_by_rowid(article_rowids)
         result = UnitResult()
         parent: dict[str, str] = {}
         detected: dict[str, tuple[str, tuple[str, str | None]]] = {}  # article id -> (text, its detection)
@@ -82,32 +79,22 @@ class Worker:
             parent[a["id"]] = lang
             if not a["lang"] and not a["lang_given"]:
                 detected[a["id"]] = (a["text"], (lang, code))
-        ids = [a["id"] for a in articles]
-        segs = self._db.execute(
-            f"SELECT rowid, article_id, text, lang, lang_code FROM segments WHERE vector IS NULL AND article_id IN"
-            f" ({','.join('?' * len(ids))}) ORDER BY rowid", tuple(ids)).fetchall() if ids else []
+        segs = [s for a in articles for s in self.store.article_segments(a["id"]) if not s.embedded]
         for s in segs:
-            if s["lang"]:
-                lang, code = s["lang"], s["lang_code"]
-            elif s["article_id"] in detected and detected[s["article_id"]][0] == s["text"]:
-                lang, code = detected[s["article_id"]][1]  # a one-segment article, detected just above
+            if s.lang:
+                lang, code = s.lang, s.lang_code
+            elif s.article_id in detected and detected[s.article_id][0] == s.text:
+                lang, code = detected[s.article_id][1]  # a one-segment article, detected just above
             else:
-                lang, code = segment_lang(s["text"], parent[s["article_id"]])
-            result.segments.append((int(s["rowid"]), lang, code))
-        result.vectors = embed_segments(self.embedder, [s["text"] for s in segs])
-        self._translate(segs, result)
+                lang, code = segment_lang(s.text, parent[s.article_id], self.config.segment_lang_confidence)
+            result.segments.append((s.rowid, lang, code))
+        result.vectors = embed_segments(self.embedder, [s.text for s in segs])
+        result.translations = translate_segments(self.translator, [
+            (rowid, lang, s.text) for s, (rowid, lang, _) in zip(segs, result.segments, strict=True)])
         return result
 
-    def _translate(self, segs: list[sqlite3.Row], result: UnitResult) -> None:
-        by_lang: dict[str, list[tuple[int, str]]] = {}
-        for s, (rowid, lang, _) in zip(segs, result.segments, strict=True):
-            if lang in TRANSLATED:
-                by_lang.setdefault(lang, []).append((rowid, s["text"]))
-        for lang, items in sorted(by_lang.items()):
-            result.translations.extend(translations(self.translator, lang, items))
-
     def close(self) -> None:
-        self._db.close()
+        self.store.close()
         if self._translator is not None:
             self._translator.close()
 

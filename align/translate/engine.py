@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DependencyMissing
-from ..sentences import split_sentences
+from ..text.sentences import split_sentences
 from .packages import InstalledModel, find
 
 PIVOT = "en"

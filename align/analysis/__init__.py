@@ -1,0 +1,1 @@
+"""What segments say: sources cited, facts stated, names across scripts, sentence alignment."""

@@ -1,0 +1,159 @@
+"""Tables of canonical names and the ways the four languages spell them.
+
+Both the source registry (``data/sources.tsv``: TASS, the Russian defence ministry,
+Telegram) and the gazetteer (``data/gazetteer.tsv``: Oryol, Kyiv, Sobyanin) are such
+tables. An alias is a small regular expression; a trailing ``*`` stands for any word
+ending, which is how Cyrillic inflection is covered (``Орловск*`` finds "Орловской
+области"). All-capital aliases (TASS, США, AP) match case-sensitively, others ignore case.
+Where mentions overlap, the longest wins ("Russian Defence Ministry" over "Defence Ministry").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+
+class SpannedJson:
+    """For dataclasses found in text (sources, facts): JSON with the ``span`` tuple as a list."""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+        out["span"] = list(out["span"])
+        return out
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    kind: str
+    pattern: re.Pattern[str]
+
+    @functools.cached_property
+    def anchor(self) -> str:
+        """Lower-cased literal text every match must contain ('' when the pattern starts with
+        regex syntax): a substring test skips the regex for the many entries a text never names."""
+        body = self.pattern.pattern.removeprefix(_LEAD)
+        run: list[str] = []
+        for i, ch in enumerate(body):
+            if not (ch.isalnum() or ch == " "):
+                if ch in "?*{" and run:
+                    run.pop()
+                break
+            if i + 1 == len(body) or body[i + 1] not in "?*{":
+                run.append(ch)
+            else:
+                break
+        anchor = "".join(run).strip().lower()
+        return anchor if len(anchor) >= 2 and anchor.lower() == anchor.upper().lower() else ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    name: str
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+def split_top_level(aliases: str) -> list[str]:
+    """Split ``a|b(?:c|d)|e`` on the bars outside parentheses and brackets."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in aliases:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p for p in (x.strip() for x in parts) if p]
+
+
+_LEAD = r"(?<![\w])"
+
+
+def _compile(alias: str) -> re.Pattern[str]:
+    body = re.sub(r"\*(?=\s|$)", r"[\\w'’]*", alias.strip())
+    bare = re.sub(r"\\.|[^\w]", "", alias)
+    flags = 0 if bare.isupper() else re.IGNORECASE
+    return re.compile(rf"{_LEAD}{body}(?![\w])", flags)
+
+
+class AliasTable:
+    """Canonical names with alias patterns; finds their mentions in text."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.kinds = {e.name: e.kind for e in entries}
+
+    @classmethod
+    def from_tsv(cls, text: str, source: str = "") -> AliasTable:
+        entries = []
+        rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) != 3:
+                raise InputError(f"{source}: row {number} needs name, kind and aliases separated by tabs")
+            name, kind, aliases = row
+            for alias in split_top_level(aliases):
+                try:
+                    entries.append(Entry(name, kind, _compile(alias)))
+                except re.error as exc:
+                    raise InputError(f"{source}: row {number}: bad alias {alias!r}: {exc}") from exc
+        return cls(entries)
+
+    @classmethod
+    def packaged(cls, filename: str) -> AliasTable:
+        text = resources.files("align").joinpath(f"data/{filename}").read_text(encoding="utf-8")
+        return cls.from_tsv(text, filename)
+
+    def extended(self, path: Path | None, section: str) -> AliasTable:
+        """This table plus the user's ``[[section]]`` entries (name, kind, aliases) from a TOML file."""
+        if path is None:
+            return self
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"{path}: cannot read: {exc}") from exc
+        extra = []
+        for i, item in enumerate(data.get(section, []), start=1):
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item.get("aliases"):
+                raise InputError(f"{path}: [[{section}]] entry {i} needs 'name' and 'aliases'")
+            aliases = item["aliases"] if isinstance(item["aliases"], list) else [item["aliases"]]
+            kind = str(item.get("kind", self.kinds.get(item["name"], "agency")))
+            extra += [Entry(item["name"], kind, _compile(str(a))) for a in [*aliases, re.escape(item["name"])]]
+        return AliasTable(extra + self.entries)
+
+    def with_people_of(self, other: AliasTable) -> AliasTable:
+        """This table plus the people of another (a gazetteer), as officials who can be cited."""
+        return AliasTable(self.entries + [Entry(e.name, "official", e.pattern) for e in other.entries
+                                          if e.kind == "person"])
+
+    def find(self, text: str) -> list[Mention]:
+        """Non-overlapping mentions, longest first where they overlap, in text order."""
+        lowered = text.lower()
+        found = [
+            Mention(e.name, e.kind, m.start(), m.end(), m.group(0))
+            for e in self.entries
+            if not e.anchor or e.anchor in lowered
+            for m in e.pattern.finditer(text)
+        ]
+        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        taken: list[Mention] = []
+        for m in found:
+            if all(m.end <= t.start or m.start >= t.end for t in taken):
+                taken.append(m)
+        return sorted(taken, key=lambda m: m.start)

@@ -1,0 +1,56 @@
+"""Precision and recall per field (sources, numbers, places, people) on the labelled sets."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..analysis.compare import analyse
+from ..analysis.facts import numeric_value
+
+LABELLED = Path(__file__).resolve().parents[2] / "corpora" / "labelled"
+FIELDS = ("sources", "numbers", "places", "people")
+
+
+def predicted_fields(text: str) -> dict[str, list[Any]]:
+    """What align finds in a sentence, in the labelled set's terms."""
+    found_sources, found_facts = analyse(text)
+    numbers = [numeric_value(f) for f in found_facts]
+    return {
+        "sources": sorted({s.name for s in found_sources}),
+        "numbers": sorted(float(n) for n in numbers if n is not None),
+        "places": sorted({str(f.value) for f in found_facts if f.kind == "place"}),
+        "people": sorted({str(f.value) for f in found_facts if f.kind == "person"}),
+    }
+
+
+def field_scores(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float, int]]:
+    """Micro precision, recall and support per field (numbers as multisets, the rest as sets)."""
+    totals = {f: [0, 0, 0] for f in FIELDS}  # true positives, predicted, expected
+    for row in rows:
+        got = predicted_fields(row["text"])
+        for field_name in FIELDS:
+            expected = row[field_name]
+            want = Counter(float(x) for x in expected) if field_name == "numbers" else Counter(set(expected))
+            have = Counter(got[field_name])
+            totals[field_name][0] += sum((want & have).values())
+            totals[field_name][1] += sum(have.values())
+            totals[field_name][2] += sum(want.values())
+    return {f: (tp / p if p else 1.0, tp / e if e else 1.0, e) for f, (tp, p, e) in totals.items()}
+
+
+def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
+    """Per-field scores on the labelled sets: ``facts.jsonl`` (tuned on) and ``facts-heldout.jsonl``."""
+    out: list[tuple[str, ...]] = []
+    for name in ("facts.jsonl", "facts-heldout.jsonl"):
+        path = folder / name
+        if not path.exists():
+            continue
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for field_name, (p, r, n) in field_scores(rows).items():
+            out.append((f"{path.stem} {field_name} ({len(rows)})", f"P {p:.3f}", f"R {r:.3f}", f"{n} expected"))
+    return out
+
+

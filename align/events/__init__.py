@@ -1,0 +1,1 @@
+"""Events: links between segments of different outlets, the one event builder, the one event view."""

@@ -1,0 +1,150 @@
+"""The records that travel from the pipeline to its readers: segments, links, events, hits.
+
+They are JSON objects (what ``align match`` writes, what the API answers, what the pages
+and the batch report render), so they are typed as TypedDicts: mypy checks every producer
+and consumer against one contract while the data stays plain JSON, in a stable key order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, TypedDict
+
+
+class SourceJson(TypedDict):
+    """A source a segment cites: canonical name, kind, the attributing phrase and its span."""
+
+    name: str
+    kind: str
+    phrase: str
+    span: list[int]
+
+
+class FactJson(TypedDict):
+    """A fact a segment states: kind (number, quantity, money, date, time, place, person)."""
+
+    kind: str
+    value: Any
+    text: str
+    span: list[int]
+
+
+class SegmentJson(TypedDict):
+    """One stored segment as every surface shows it."""
+
+    article_id: str
+    segment_id: str
+    outlet: str
+    lang: str | None
+    published: str | None
+    time: str | None
+    timestamp: str | None
+    title: str
+    text: str
+    span: list[int]
+    translation: str | None
+    translation_model: str | None
+    translation_reason: str | None
+    sources: list[SourceJson]
+    facts: list[FactJson]
+
+
+class SegmentView(SegmentJson):
+    """A segment with the event it belongs to (``GET /api/segments/{id}``)."""
+
+    event_id: str | None
+
+
+class EvidenceJson(TypedDict):
+    """Why two segments were linked: the other segment and the scores of the link."""
+
+    segment_id: str
+    cosine: float
+    margin: float
+    score: float
+    hours_apart: float | None
+    rule: str
+
+
+class Republisher(TypedDict):
+    article_id: str
+    outlet: str
+
+
+class MemberJson(SegmentJson):
+    """A segment inside an event, with its links to the other members."""
+
+    score: float | None
+    evidence: list[EvidenceJson]
+    republished_by: NotRequired[list[Republisher]]
+
+
+class EventJson(TypedDict):
+    """One event as ``align match`` writes it (one JSON line)."""
+
+    event_id: str
+    title: str
+    outlets: list[str]
+    langs: list[str]
+    time: str | None
+    members: list[MemberJson]
+
+
+class FactCell(TypedDict):
+    values: list[str]
+    status: str  # agree, differ, missing
+
+
+class FactRow(TypedDict):
+    kind: str
+    about: str
+    cells: dict[str, FactCell]
+
+
+class EventView(EventJson):
+    """What the comparison page shows of an event: the event plus coverage, facts, alignment."""
+
+    coverage: dict[str, list[str]]
+    missing_outlets: list[str]
+    fact_table: list[FactRow]
+    alignment: list[tuple[str, str, float]]
+
+
+class HitJson(SegmentJson):
+    """A search result: a segment with its similarity to the query and its event."""
+
+    score: float
+    cosine: float
+    margin: float
+    event_id: str | None
+    query_lang: NotRequired[str]
+
+
+class ArticleJson(TypedDict):
+    id: str
+    outlet: str
+    title: str | None
+    url: str | None
+    published: str | None
+    lang: str | None
+    lang_code: str | None
+    text: str
+    ingested_at: str
+    encoding: str | None
+    encoding_note: str | None
+    duplicate_of: str | None
+    segments: list[SegmentJson]
+
+
+class BriefJson(TypedDict):
+    segment_id: str
+    article_id: str
+    outlet: str
+    lang: str | None
+    title: str
+
+
+class ComparisonJson(TypedDict):
+    a: BriefJson
+    b: BriefJson
+    sources: dict[str, list[str]]
+    facts: dict[str, list[dict[str, Any]]]

@@ -1,0 +1,1 @@
+"""Where things are kept: the SQLite store, the index directory, atomic files, the writer lock."""

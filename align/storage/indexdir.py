@@ -1,0 +1,214 @@
+"""The index directory: manifest, FAISS file of centred vectors, SQLite store.
+
+Layout of ``indexes/<name>/``::
+
+    manifest.json   format, embedder name, dimension, metric
+    means.npz       the language means the FAISS vectors were centred with
+    prior.npz       the embedder's anchor-sentence means (the prior of the language means)
+    vectors.faiss   an exact (flat) :class:`~align.vectors.ann.Ann` of centred segment vectors,
+                    ids = segment rowids
+    store.sqlite    articles, segments, raw vectors, events (the source of truth)
+
+Files are replaced atomically, so a crash mid-write leaves the previous file readable. The
+FAISS file is derived data: when it is missing, unreadable or disagrees with the store, it
+is rebuilt from the store's vectors.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import IndexCorrupt, IndexMismatch
+from ..settings import Settings
+from ..vectors import centre
+from ..vectors.ann import Ann
+from ..vectors.embed import Embedder
+from .files import atomic_write, read_npz, write_npz, write_text
+from .store import Store
+
+FORMAT_VERSION = 1
+
+
+def prior_in(folder: Path, embedder: Embedder) -> centre.Means:
+    """The anchor-sentence language means of ``embedder``, computed once per folder."""
+    path = folder / "prior.npz"
+    found = read_npz(path)
+    if found is not None:
+        return found
+    prior = centre.prior_means(embedder)
+    atomic_write(path, lambda p: write_npz(p, prior))
+    return prior
+
+
+class ReadWriteLock:
+    """Many concurrent searches, or one writer: FAISS must not be searched while it changes."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writer)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writer and self._readers == 0)
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+class IndexDir:
+    """An opened index directory bound to one embedder."""
+
+    def __init__(self, path: Path, embedder: Embedder, settings: Settings) -> None:
+        self.path = path
+        self.embedder = embedder
+        self.settings = settings
+        path.mkdir(parents=True, exist_ok=True)
+        self.lock = ReadWriteLock()
+        for pattern in (".*.faiss.*", ".manifest.json.*", ".means.npz.*"):  # left by a crash mid-save
+            for stale in path.glob(pattern):
+                stale.unlink(missing_ok=True)
+        self.manifest_path = path / "manifest.json"
+        self.manifest = self._check_manifest()
+        self.store = Store(path / "store.sqlite")
+        self.means = self._load_means()
+        self.ann = self._load_or_rebuild()
+
+    # -- manifest ---------------------------------------------------------------------
+    def _check_manifest(self) -> dict[str, Any]:
+        if self.manifest_path.exists():
+            try:
+                manifest: dict[str, Any] = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise IndexCorrupt(f"{self.manifest_path}: unreadable manifest: {exc}") from exc
+            if manifest.get("embedder") != self.embedder.name or manifest.get("dim") != self.embedder.dim:
+                raise IndexMismatch(
+                    f"{self.path} was built with embedder {manifest.get('embedder')!r} "
+                    f"(dim {manifest.get('dim')}); this run uses {self.embedder.name!r} "
+                    f"(dim {self.embedder.dim}). Use another --index-dir or the same embedder."
+                )
+            return manifest
+        manifest = {
+            "format": FORMAT_VERSION,
+            "embedder": self.embedder.name,
+            "dim": self.embedder.dim,
+            "metric": "inner_product",
+            "vectors": "segment = mean of sentence vectors, language mean removed, L2-normalised",
+            "faiss": "IndexIDMap2(IndexFlatIP)",
+        }
+        self._write_manifest(manifest)
+        return manifest
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        text = json.dumps(manifest, indent=2, sort_keys=True)
+        atomic_write(self.manifest_path, lambda p: write_text(p, text))
+
+    # -- language means -----------------------------------------------------------------
+    def _fresh_means(self) -> centre.Means:
+        return centre.language_means(self.store.language_sums(), prior_in(self.path, self.embedder),
+                                     self.settings.prior_weight)
+
+    def _load_means(self) -> centre.Means:
+        found = read_npz(self.path / "means.npz")
+        return found if found is not None else self._fresh_means()
+
+    # -- FAISS --------------------------------------------------------------------------
+    def _load_or_rebuild(self) -> Ann:
+        ann = Ann.load(self.path / "vectors.faiss", self.settings)
+        if ann is None or ann.kind != "flat" or self.problems(ann) or not (self.path / "means.npz").exists():
+            ann = self._rebuild()
+        return ann
+
+    def problems(self, ann: Ann | None = None) -> list[str]:
+        """What disagrees between the FAISS file and the store (empty when consistent)."""
+        ann = self.ann if ann is None else ann
+        found = []
+        if ann.dim != self.embedder.dim:
+            found.append(f"FAISS dimension {ann.dim} is not the embedder's {self.embedder.dim}")
+        stored = self.store.vector_ids()
+        indexed = ann.ids()
+        missing = np.setdiff1d(stored, indexed)
+        extra = np.setdiff1d(indexed, stored)
+        if len(missing):
+            found.append(f"{len(missing)} stored segment vector(s) missing from the FAISS index")
+        if len(extra):
+            found.append(f"{len(extra)} FAISS vector(s) with no stored segment")
+        return found
+
+    def repair(self) -> None:
+        """Re-index from the store: the store is the source of truth."""
+        with self.lock.writing():
+            self._rebuild()
+
+    def _rebuild(self) -> Ann:
+        """Re-centre every stored vector with fresh language means and write a new FAISS file."""
+        self.means = self._fresh_means()
+        ids, raw, langs = self.store.vectors()
+        ann = Ann.empty("flat", self.embedder.dim, self.settings)
+        ann.add(centre.centre(raw, langs, self.means), ids)
+        self.ann = ann
+        self.save()
+        return ann
+
+    def save(self) -> None:
+        atomic_write(self.path / "means.npz", lambda p: write_npz(p, self.means))
+        self.ann.save(self.path / "vectors.faiss")
+
+    def add(self, rowids: list[int], raw: np.ndarray[Any, Any], langs: list[str]) -> bool:
+        """Add new vectors; re-centres the whole index when language means moved. True if rebuilt."""
+        new_means = self._fresh_means()
+        with self.lock.writing():
+            if centre.drift(self.means, new_means) > self.settings.recentre_drift:
+                self._rebuild()
+                return True
+            self.ann.add(centre.centre(raw, langs, self.means), rowids)
+            self.save()
+        return False
+
+    def remove(self, rowids: list[int]) -> None:
+        with self.lock.writing():
+            self.ann.remove(rowids)
+            self.save()
+
+    def centred(self, raw: np.ndarray[Any, Any], langs: list[str]) -> np.ndarray[Any, Any]:
+        return centre.centre(raw, langs, self.means)
+
+    @property
+    def size(self) -> int:
+        return self.ann.size
+
+    def search(self, queries: np.ndarray[Any, Any], k: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Inner products and segment rowids of the k nearest stored vectors (-1 = none)."""
+        with self.lock.reading():
+            return self.ann.search(queries, k)
+
+    def reconstruct(self, rowids: list[int]) -> np.ndarray[Any, Any]:
+        with self.lock.reading():
+            return self.ann.reconstruct(rowids)
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,1 @@
+"""Text stages: cleaning and encodings, sentences, event segments, language detection."""

@@ -1,0 +1,144 @@
+"""Language identification: ``bg``, ``ru``, ``uk``, ``en`` or ``other``.
+
+Chosen by measurement on ``../shared/eval/langid`` (see ``align eval``): lingua and
+py3langid, each restricted to a candidate set that *includes the look-alikes*
+(Macedonian, Belarusian, Serbian, Kazakh, ...), their probabilities summed, after an
+alphabet filter removes every candidate whose alphabet cannot spell the text (a
+Ukrainian ``ї`` rules out Russian; Kazakh needs one of its own letters). Look-alikes keep
+a mild prior against them (``lookalike_prior``) because align reads bg/ru/uk/en news; they still win when
+the evidence is clear, and map to ``other`` with their code kept. Latin-script text is
+told apart among Latin languages the same way, and everything else is ``other``.
+Both detectors are deterministic.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..settings import Settings
+
+TARGETS = ("bg", "ru", "uk", "en")
+
+_CYRILLIC = ("bg", "ru", "uk", "mk", "be", "sr", "kk", "ky", "mn", "tg", "tt", "ba")
+_LATIN = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "sl", "hr", "bs",
+          "ro", "hu", "sv", "da", "no", "fi", "et", "lt", "lv", "tr", "sq", "ca", "id")
+
+_BASE = set("абвгдежзийклмнопрстуфхцчшщъыьэюя")
+_ALPHABETS: dict[str, set[str]] = {
+    "ru": _BASE | {"ё"},
+    "uk": (_BASE - set("ёъыэ")) | set("іїєґ"),
+    "bg": _BASE - set("ёыэ"),
+    "be": (_BASE - set("ищъ")) | set("іўё"),
+    "mk": set("абвгдѓежзѕијклљмнњопрстќуфхцчџш"),
+    "sr": set("абвгдђежзијклљмнњопрстћуфхцчџш"),
+    "kk": _BASE | set("ёәғқңөұүһі"),
+    "ky": _BASE | set("ёңөү"),
+    "mn": _BASE | set("ёөү"),
+    "tg": (_BASE - set("щыь")) | set("ёғӣқӯҳҷ"),
+    "tt": _BASE | set("ёәөүҗңһ"),
+    "ba": _BASE | set("ёәөүғҡңҙҫһ"),
+}
+# Languages that share the Russian alphabet but always show some letters of their own.
+_NEEDS_OWN_LETTER: dict[str, set[str]] = {
+    "kk": set("әғқңөұүһ"), "ky": set("ңөү"), "mn": set("өү"),
+    "tg": set("ғӣқӯҳҷ"), "tt": set("әөүҗңһ"), "ba": set("әөүғҡңҙҫһ"),
+}
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The language of a text: one of ``TARGETS`` or ``other``, plus the detected code."""
+
+    lang: str
+    code: str | None
+    confidence: float
+
+
+def detect(text: str) -> Detection:
+    """Detect the language of one text."""
+    letters = _LETTER_RE.findall(text.lower())
+    if len(letters) < 2:
+        return Detection("other", None, 0.0)
+    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
+    latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+    if cyrillic >= latin and cyrillic >= len(letters) * 0.3:
+        candidates = _admissible([c for c in letters if "\u0400" <= c <= "\u04ff"])
+        scores = _scores(text, candidates, _CYRILLIC)
+    elif latin >= len(letters) * 0.5:
+        scores = _scores(text, _LATIN, _LATIN)
+    else:
+        return Detection("other", None, 0.0)
+    total = sum(scores.values()) or 1.0
+    code = max(scores, key=lambda k: scores[k])
+    return Detection(code if code in TARGETS else "other", code, round(scores[code] / total, 4))
+
+
+def detect_many(texts: list[str]) -> list[Detection]:
+    return [detect(t) for t in texts]
+
+
+def article_lang(text: str, given: str | None) -> tuple[str, str | None]:
+    """An article's language: what the input said (``other`` outside the four), else detected."""
+    if given:
+        return (given if given in TARGETS else "other"), given
+    found = detect(text)
+    return found.lang, found.code
+
+
+def segment_lang(text: str, parent: str | None,
+                 min_confidence: float = Settings.segment_lang_confidence) -> tuple[str, str | None]:
+    """A segment's own language; short or unsure segments take their article's."""
+    found = detect(text)
+    if parent in TARGETS and (found.confidence < min_confidence or len(text.split()) < 3):
+        return parent, parent
+    return found.lang, found.code
+
+
+def _admissible(letters: list[str]) -> tuple[str, ...]:
+    """Candidates whose alphabet spells the text (2% foreign letters tolerated, for names)."""
+    present = set(letters)
+    ok = []
+    for lang, alphabet in _ALPHABETS.items():
+        foreign = sum(c not in alphabet for c in letters)
+        if foreign > len(letters) // 50:
+            continue
+        if lang in _NEEDS_OWN_LETTER and not present & _NEEDS_OWN_LETTER[lang]:
+            continue
+        ok.append(lang)
+    return tuple(ok) or _CYRILLIC
+
+
+def _scores(text: str, candidates: tuple[str, ...], family: tuple[str, ...]) -> dict[str, float]:
+    lingua = _lingua(family)
+    langid = _langid(family)
+    by_lingua = {
+        c.language.iso_code_639_1.name.lower(): c.value
+        for c in lingua.compute_language_confidence_values(text)
+    }
+    by_langid = dict(langid.rank(text))
+    return {
+        c: (by_lingua.get(c, 0.0) + float(by_langid.get(c, 0.0)))
+        * (1.0 if c in TARGETS else Settings.lookalike_prior)
+        for c in candidates
+    }
+
+
+@functools.cache
+def _lingua(codes: tuple[str, ...]) -> Any:
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    isos = [getattr(IsoCode639_1, c.upper()) for c in codes if hasattr(IsoCode639_1, c.upper())]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
+
+
+@functools.cache
+def _langid(codes: tuple[str, ...]) -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages([c for c in codes if c in ident.nb_classes])
+    return ident

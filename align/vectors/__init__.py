@@ -1,0 +1,1 @@
+"""Vector stages: embedding, language centring, nearest-neighbour indexes."""

@@ -1,0 +1,190 @@
+"""The pages people read: the events list, the side-by-side comparison, search results.
+
+Each page is built from the same data function as its JSON twin (``Align.events``,
+``Align.event_view``, ``Align.search``), and the static report of a batch job is rendered
+by the same functions with links to files. Article text is untrusted: everything is escaped
+here, only http(s) links become links, and the server sends a Content-Security-Policy that
+allows scripts and styles from itself only. Every asset ships in the package (``static/``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from ..analysis.alignment import sentences_of
+from ..records import EventView, HitJson, SourceJson
+
+STATIC = Path(__file__).resolve().parent / "static"
+VIEWS = ("both", "original", "translation")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where a page's links lead: the server's routes, or the files of a static report that
+    opens from disk (no search box or filters there: they need the server)."""
+
+    root: str = "/"
+    static: bool = False
+
+    def asset(self, name: str) -> str:
+        return f"{self.root}static/{name}"
+
+    def home(self) -> str:
+        return f"{self.root}index.html" if self.static else "/"
+
+    def event(self, event_id: str) -> str:
+        return f"{self.root}events/{event_id}.html" if self.static else f"/events/{event_id}"
+
+
+SERVER = Links()
+
+
+def e(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def page(title: str, body: str, *, view: str = "both", query: str = "", links: Links = SERVER) -> str:
+    search = "" if links.static else (
+        "<form class=\"inline\" role=\"search\" action=\"/search\" method=\"get\">"
+        "<label for=\"q\" class=\"muted\">Search (bg, ru, uk, en)</label>"
+        f"<input type=\"search\" id=\"q\" name=\"q\" value=\"{e(query)}\" required>"
+        "<input type=\"submit\" value=\"Search\"></form>")
+    return (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{e(title)} · align</title><link rel=\"stylesheet\" href=\"{e(links.asset('app.css'))}\"></head>"
+        f"<body class=\"view-{e(view)}\"><header class=\"top\">"
+        f"<a class=\"home\" href=\"{e(links.home())}\">align</a>{search}</header>"
+        f"<main>{body}</main><script src=\"{e(links.asset('app.js'))}\"></script></body></html>"
+    )
+
+
+def _badges(sources: Sequence[SourceJson]) -> str:
+    return "".join(f"<span class=\"badge{' tass' if s['name'] == 'TASS' else ''}\" title=\"{e(s['phrase'])}\">"
+                   f"{e(s['name'])}</span>" for s in sources)
+
+
+def _span(member: Mapping[str, Any]) -> str:
+    times = sorted(t for t in (member.get("time") or member.get("published"),) if t)
+    return times[0] if times else ""
+
+
+def events_page(events: Sequence[Mapping[str, Any]], outlets: list[str], filters: dict[str, str | None],
+                links: Links = SERVER) -> str:
+    """The list, newest first, with the coverage matrix of events × outlets."""
+    options = "".join(f"<option value=\"{e(o)}\"{' selected' if filters.get('outlet') == o else ''}>{e(o)}</option>"
+                      for o in outlets)
+    langs = "".join(f"<option value=\"{c}\"{' selected' if filters.get('lang') == c else ''}>{c}</option>"
+                    for c in ("bg", "ru", "uk", "en"))
+    tass = " checked" if filters.get("quotes") else ""
+    form = (
+        "<form class=\"inline\" method=\"get\" action=\"/\" aria-label=\"Filters\">"
+        f"<label>Outlet <select name=\"outlet\"><option value=\"\">any</option>{options}</select></label>"
+        f"<label>Language <select name=\"lang\"><option value=\"\">any</option>{langs}</select></label>"
+        f"<label><input type=\"checkbox\" name=\"quotes\" value=\"TASS\"{tass}> quotes TASS</label>"
+        "<input type=\"submit\" value=\"Filter\"></form>"
+    ) if not links.static else ""
+    items = []
+    for ev in events:
+        times = sorted(t for t in (m.get("time") or m.get("published") for m in ev["members"]) if t)
+        span = f"{times[0]} – {times[-1]}" if times and times[0] != times[-1] else (times[0] if times else "")
+        items.append(
+            f"<li><a href=\"{e(links.event(ev['event_id']))}\">{e(ev['title'])}</a><div class=\"muted\">{e(span)} · "
+            f"{e(', '.join(ev['outlets']))} · {e(', '.join(ev.get('langs', [])))}</div></li>")
+    head = "".join(f"<th scope=\"col\">{e(o)}</th>" for o in outlets)
+    rows = []
+    for ev in events:
+        by_outlet: dict[str, set[str]] = defaultdict(set)
+        for m in ev["members"]:
+            by_outlet[m["outlet"]].add(m.get("lang") or "?")
+        cells = "".join(
+            f"<td class=\"yes\">{e(', '.join(sorted(by_outlet[o])))}</td>" if o in by_outlet
+            else "<td class=\"no\">—</td>" for o in outlets)
+        link = f"<a href=\"{e(links.event(ev['event_id']))}\">{e(ev['title'])}</a>"
+        rows.append(f"<tr><th scope=\"row\">{link}</th>{cells}</tr>")
+    matrix = (f"<div class=\"matrix-wrap\"><table class=\"matrix\"><caption>Coverage: who covered what</caption>"
+              f"<thead><tr><th scope=\"col\">event</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    body = (f"<h1>Events</h1>{form}<p class=\"muted\">{len(events)} event(s), newest first</p>"
+            f"<ul class=\"events\">{''.join(items)}</ul><h2>Coverage</h2>{matrix}")
+    return page("Events", body, query="", links=links)
+
+
+def _sentences(text: str, prefix: str, links: dict[str, list[str]]) -> str:
+    parts = []
+    for j, sentence in enumerate(sentences_of(text)):
+        sid = f"{prefix}s{j}"
+        aligned = " ".join(links.get(sid, []))
+        parts.append(f"<span class=\"s\" tabindex=\"0\" data-sid=\"{sid}\" data-aligned=\"{e(aligned)}\">"
+                     f"{e(sentence)}</span> ")
+    return "".join(parts)
+
+
+def event_page(ev: EventView, view: str, links: Links = SERVER) -> str:
+    """One column per outlet; original, translation or both; sentence highlights; the fact table."""
+    view = view if view in VIEWS else "both"
+    aligned: dict[str, list[str]] = defaultdict(list)
+    for a, b, _ in ev.get("alignment", []):
+        aligned[a].append(b)
+        aligned[b].append(a)
+    columns: dict[str, list[str]] = defaultdict(list)
+    for i, m in enumerate(ev["members"]):
+        score = "" if m.get("score") is None else f" · score {m['score']:.2f}"
+        if m.get("translation"):
+            translation = (f"<div class=\"translation\" lang=\"en\"><span class=\"muted\">English:</span> "
+                           f"{e(m['translation'])}</div>")
+        elif m.get("lang") == "en":
+            translation = ""
+        else:
+            translation = f"<div class=\"translation note\">{e(m.get('translation_reason') or 'no translation')}</div>"
+        columns[m["outlet"]].append(
+            f"<article class=\"segment\" id=\"{e(m['segment_id'])}\"><div class=\"meta\">{e(m.get('lang'))} · "
+            f"{e(_span(m))}{e(score)}</div><div>{_badges(m.get('sources', []))}</div>"
+            f"<div class=\"{'text' if m.get('lang') == 'en' else 'text original'}\" lang=\"{e(m.get('lang'))}\">"
+            f"{_sentences(m['text'], f'm{i}', aligned)}</div>"
+            f"{translation}</article>")
+    cols = "".join(f"<section class=\"column\" aria-label=\"{e(o)}\"><h2>{e(o)}</h2>{''.join(v)}</section>"
+                   for o, v in sorted(columns.items()))
+    current = ' aria-current="true"'
+    toggles = " · ".join(
+        f"<a href=\"?{urlencode({'view': v})}\"{current if v == view else ''}>{v}</a>" for v in VIEWS)
+    outlets = sorted(columns)
+    head = "".join(f"<th scope=\"col\">{e(o)}</th>" for o in outlets)
+    rows = []
+    for row in ev.get("fact_table", []):
+        cells = "".join(
+            f"<td class=\"{c['status']}\" data-status=\"{c['status']}\">{e(', '.join(c['values']) or '—')}"
+            f" <span class=\"muted\">{c['status']}</span></td>"
+            for c in (row["cells"][o] for o in outlets))
+        rows.append(f"<tr><th scope=\"row\">{e(row['kind'])}: {e(row['about'])}</th>{cells}</tr>")
+    facts = (f"<div class=\"facts-wrap\"><table class=\"facts\"><caption>Facts by outlet</caption><thead><tr>"
+             f"<th scope=\"col\">fact</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    missing = ev.get("missing_outlets", [])
+    left_out = f"<p class=\"muted\">Not covered by: {e(', '.join(missing))}</p>" if missing else ""
+    body = (f"<h1>{e(ev['title'])}</h1><p class=\"toggles\">Show: {toggles}</p>{left_out}"
+            f"<div class=\"columns\">{cols}</div><h2>Facts</h2>{facts}")
+    return page(ev["title"], body, view=view, links=links)
+
+
+def search_page(query: str, hits: Sequence[HitJson], titles: Mapping[str, str]) -> str:
+    """Results grouped by event."""
+    groups: dict[str | None, list[HitJson]] = defaultdict(list)
+    for hit in hits:
+        groups[hit.get("event_id")].append(hit)
+    blocks = []
+    for event_id, members in groups.items():
+        head = (f"<h2><a href=\"/events/{e(event_id)}\">{e(titles.get(event_id, event_id))}</a></h2>"
+                if event_id else "<h2>Not yet in an event</h2>")
+        items = "".join(
+            f"<li><strong>{e(h['outlet'])}</strong> <span class=\"muted\">{e(h['lang'])} · {h['score']:.2f}</span> "
+            f"{_badges(h.get('sources', []))}<div class=\"text\">{e(h['text'])}</div></li>" for h in members)
+        blocks.append(f"<section class=\"result\">{head}<ul class=\"events\">{items}</ul></section>")
+    body = f"<h1>Search: {e(query)}</h1><p class=\"muted\">{len(hits)} result(s)</p>{''.join(blocks)}"
+    return page(f"Search: {query}", body, query=query)
