@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test check bench eval clean
+.PHONY: install demo test test-fast check bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# For development: everything but the slow, browser and soak tests (CI runs `make test`: all of them).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not browser and not soak"
 
 check: $(STAMP)
 	$(BIN)/ruff check align tests benchmarks

@@ -82,3 +82,24 @@ def test_unsupported_language_is_stored_as_other(app: Align, tmp_path: Path) -> 
     article = app.store.article("de-1")
     assert (article["lang"], article["lang_code"]) == ("other", "de")
     assert app.store.segments()[0].lang == "other"
+
+
+def test_align_ingest_reads_what_align_batch_reads(app: Align, tmp_path: Path) -> None:
+    """gzip, Parquet, UTF-16 JSON Lines and folders of them, through the same reader as `align batch`."""
+    import gzip
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"outlet": "Wire", "id": f"r{i}", "text": f"Report {i}: drones were shot down over Kursk overnight."}
+            for i in range(6)]
+    folder = tmp_path / "in"
+    (folder / "deep").mkdir(parents=True)
+    with gzip.open(folder / "deep" / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(json.dumps(r) for r in rows[:2]) + "\n{broken\n")
+    pq.write_table(pa.Table.from_pylist(rows[2:4]), folder / "b.parquet")
+    (folder / "c.jsonl").write_text("\n".join(json.dumps(r) for r in rows[4:]), encoding="utf-16")
+    (folder / "notes.md").write_text("not an input", encoding="utf-8")
+    report = app.ingest([folder])
+    assert sorted(report.added) == [f"r{i}" for i in range(6)]
+    assert [p.source for p in report.problems] == [f"{(folder / 'deep' / 'a.jsonl.gz').resolve()}:3"]

@@ -19,7 +19,8 @@ from .conftest import DEMO, free_port, start_server, stop_server
 CHROMIUM = Path("/usr/bin/chromium")
 KEY = "page-key"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (.ci/run installs it)")]
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import pytest
 
 from .conftest import free_port, start_server, stop_server
+
+pytestmark = pytest.mark.soak
 
 KEY = "soak-key"
 SECONDS = 120

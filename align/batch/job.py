@@ -169,7 +169,7 @@ class BatchJob:
         self._timed(run, "neighbours", "segment", lambda: self._neighbours(indexed))
         self._timed(run, "match", "segment", lambda: self._match(run))
         self._timed(run, "write", "event", lambda: self._write(run, indexed.means))
-        report = summary(self.store, self.state, self.settings, self.options, self.workers, run.files,
+        report = summary(self.store, self.state, self.settings, self.options.engine, self.workers, run.files,
                          run.path_problems, run.index, run.result, {k: v.to_json() for k, v in run.stages.items()})
         text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
         atomic_write(self.options.out / "summary.json", lambda p: write_text(p, text))

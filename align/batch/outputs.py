@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..events.link import Link
 from ..ingest import Problem
@@ -13,9 +13,6 @@ from ..records import EventJson, MemberJson
 from ..settings import Settings
 from ..storage.store import Store
 from .state import BatchState
-
-if TYPE_CHECKING:
-    from .job import BatchOptions
 
 
 def pair_json(event_id: str, a: MemberJson, b: MemberJson, e: Link) -> dict[str, Any]:
@@ -70,7 +67,7 @@ class Changes:
                 "cross_outlet": {k: v[:200] for k, v in sorted(self.ids.items())}}
 
 
-def summary(store: Store, state: BatchState, settings: Settings, options: BatchOptions, workers: int, files: int,
+def summary(store: Store, state: BatchState, settings: Settings, engine: str, workers: int, files: int,
             path_problems: list[Problem], index: dict[str, Any], result: dict[str, Any],
             stages: dict[str, Any]) -> dict[str, Any]:
     """``summary.json``: inputs, counts, skipped records, the index, and how the run went."""
@@ -91,7 +88,7 @@ def summary(store: Store, state: BatchState, settings: Settings, options: BatchO
         "outputs": {"events": "events.jsonl", "pairs": "pairs.jsonl", "report": "report/index.html",
                     "work": "work/"},
         "run": {
-            "engine": options.engine, "workers": workers, "embedder": settings.embedder,
+            "engine": engine, "workers": workers, "embedder": settings.embedder,
             "finished_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "stages": stages,
             "peak_rss_mb": {"driver": round(driver, 1), "worker_processes": round(children, 1)},
