@@ -227,7 +227,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .eval import run_eval
 
-    return run_eval(_settings(args), data=args.data, parts=args.only, limit=args.limit)
+    return run_eval(_settings(args), data=args.data, parts=args.only, limit=args.limit, work=args.work)
+
+
+def cmd_fit_links(args: argparse.Namespace) -> int:
+    from .eval import default_data_dir
+    from .eval.fit import collect, fit_sets, write
+    from .vectors.embed import make_embedder
+
+    settings = _settings(args)
+    data = args.data or default_data_dir()
+    if data is None or not data.is_dir():
+        raise InputError("no evaluation data: pass --data DIR (../shared/eval was not found)")
+    embedder = make_embedder(settings.embedder, settings.threads, settings.batch_size)
+    sets = collect(settings, embedder, data, args.work, args.limit,
+                   log=lambda line: print(line, file=sys.stderr))
+    model = fit_sets(sets, args.l2)
+    write(model, args.out)
+    for name, weight in zip(model.features, model.weights, strict=True):
+        print(f"{name:<18} {weight:+.3f}")
+    print(f"bias {model.bias:+.3f}; in-sample accuracy: "
+          + ", ".join(f"{k} {v['accuracy']:.3f}" for k, v in model.metrics.items()))
+    print(f"written to {args.out}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -293,8 +315,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="events file (default <index-dir>/events.jsonl)")
     p = add("eval", cmd_eval, "measure against ../shared/eval beside published anchors")
     p.add_argument("--data", type=Path, default=None, help="evaluation data (default ../shared/eval)")
-    p.add_argument("--only", nargs="*", choices=["tatoeba", "langid", "wmt", "facts"], help="parts to run")
+    p.add_argument("--only", nargs="*", choices=["tatoeba", "langid", "wmt", "facts", "realnews"], help="parts to run")
     p.add_argument("--limit", type=int, default=None, help="use at most N items per set (quick runs)")
+    p.add_argument("--work", type=Path, default=None, help="keep the real-news pools built here between runs")
+    p = add("fit-links", cmd_fit_links, "refit the link model on the development sets of ../shared/eval")
+    p.add_argument("--data", type=Path, default=None, help="evaluation data (default ../shared/eval)")
+    p.add_argument("--out", type=Path, required=True, help="model file to write (the packaged one is "
+                   "align/data/link-model.json)")
+    p.add_argument("--work", type=Path, default=None, help="keep the pools built here between runs")
+    p.add_argument("--limit", type=int, default=None, help="use at most N items per set (quick runs)")
+    p.add_argument("--l2", type=float, default=1.0, help="L2 penalty of the logistic regression")
     return parser
 
 

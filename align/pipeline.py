@@ -25,11 +25,14 @@ from .analysis.compare import compare_texts
 from .dates import bound, naive, parse_time
 from .errors import InputError, NotFound
 from .events import link
-from .events.build import build_events
+from .events.build import Matching, build_events, load_signals, prepare
+from .events.evidence import profile
+from .events.model import LinkModel
 from .events.republish import mark_republications, republishers
 from .events.view import event_view
 from .ingest import ArticleInput, Problem, make_article, read_paths
 from .ingest.admit import admit, store_article
+from .ingest.boilerplate import clean
 from .records import ArticleJson, ComparisonJson, EventJson, EventView, HitJson, SegmentView
 from .search import filters, ranked
 from .segments import brief, segment_json
@@ -39,7 +42,8 @@ from .storage.lock import IndexLock
 from .text.detect import TARGETS, article_lang, detect, segment_lang
 from .translate import Translator
 from .translate.segments import TRANSLATED, translate_stored
-from .vectors.embed import Embedder, embed_segments, make_embedder
+from .vectors.centre import centre_key
+from .vectors.embed import Embedder, embed_segments, embed_texts, make_embedder
 
 T = TypeVar("T")
 
@@ -60,6 +64,7 @@ class BuildReport:
     recentred: bool = False
     translated: int = 0
     untranslated: dict[str, int] = field(default_factory=dict)  # reason -> segments
+    furniture: int = 0  # segments found to be page furniture only (never matched)
 
 
 class Align:
@@ -76,6 +81,7 @@ class Align:
         self._event_index: tuple[str | None, dict[str, str]] | None = None
         self._alignments: dict[tuple[str | None, str], list[tuple[str, str, float]]] = {}
         self.sources_table = registry(settings.resolved_sources_file())
+        self.link_model = LinkModel.load(settings.resolved_link_model())
 
     @property
     def translator(self) -> Translator:
@@ -154,8 +160,12 @@ class Align:
 
     # -- detect + embed + index + translate ---------------------------------------------
     def build(self) -> BuildReport:
-        """Detect, embed, index and translate whatever is new."""
+        """Clean, detect, embed, index and translate whatever is new."""
         report = BuildReport()
+        cleaned = clean(self.store, self.settings)
+        if cleaned.reset:
+            self.index.remove(cleaned.reset)
+        report.furniture = cleaned.furniture
         langs_of: dict[str, str] = {}
         with self.store.transaction() as db:
             for a in self._progress(self.store.articles_needing_detection(), "detect articles"):
@@ -166,20 +176,22 @@ class Align:
         with self.store.transaction() as db:
             for s in self._progress([s for s in self.store.unembedded() if s.lang is None], "detect segments"):
                 parent = langs_of.get(s.article_id) or self.store.article(s.article_id)["lang"]
-                lang, code = segment_lang(s.text, parent, self.settings.segment_lang_confidence)
+                lang, code = segment_lang(s.matching, parent, self.settings.segment_lang_confidence)
                 self.store.set_segment_lang(db, s.rowid, lang, code)
         todo = self.store.unembedded()
         step = self.settings.embed_batch_segments
         batches = [todo[i : i + step] for i in range(0, len(todo), step)]
         done: list[np.ndarray[Any, Any]] = []
         for batch in self._progress(batches, "embed", total=len(batches)):
-            vectors = embed_segments(self.embedder, [s.text for s in batch])
+            embedded = embed_texts(self.embedder, [s.matching for s in batch])
             with self.store.transaction() as db:
-                self.store.set_vectors(db, [s.rowid for s in batch], vectors)
-            done.append(vectors)
+                self.store.set_vectors(db, [s.rowid for s in batch], embedded.vectors, embedded.leads)
+                self.store.set_profiles(db, [(s.rowid, profile(s.matching, s.lang, self.sources_table).to_json())
+                                             for s in batch])
+            done.append(embedded.vectors)
             report.embedded += len(batch)
         if todo:
-            langs = [s.lang or "other" for s in todo]
+            langs = [centre_key(s.lang, s.lang_code) for s in todo]
             raw = np.concatenate(done)
             report.recentred = self.index.add([s.rowid for s in todo], raw, langs)
             self._store_densities([s.rowid for s in todo], raw, langs)
@@ -215,26 +227,39 @@ class Align:
         return self.translator.translate(texts, src, tgt)
 
     # -- match ----------------------------------------------------------------------------
-    def match(self) -> list[EventJson]:
-        """Cluster every indexed segment into events across outlets; store and return them."""
-        nodes = self.store.nodes()
-        copies = self.store.duplicates()
-        kept = [p for p, a in enumerate(nodes.articles) if a not in copies]
-        if not kept:
+    def match(self, matching: Matching | None = None) -> list[EventJson]:
+        """Cluster every indexed segment into events across outlets; store and return them.
+
+        ``matching`` may be one :meth:`matching` prepared already."""
+        matching = matching or self.matching()
+        if matching is None:
             self.store.replace_events([])
             self.store.set_meta("events_stale", "0")
             return []
-        rowids = nodes.rowids[kept]
-        raw, langs = self.store.vectors_of(rowids.tolist())
-        hood = link.neighbourhood(self.index.centred(raw, langs), self.index.search, rowids,
-                                  self.settings.match_candidates, self.settings.match_k)
-        self.store.set_densities([(float(d), int(r)) for d, r in zip(hood.density, rowids, strict=True)])
-        built = build_events(nodes, kept, hood, self.settings, self.store.segments_by_rowid,
-                             republishers(self.store, copies), self.sources_table)
+        copies = self.store.duplicates()
+        built = build_events(matching, self.store.segments_by_rowid, republishers(self.store, copies),
+                             self.sources_table)
         events = [b.event for b in built]
         self.store.replace_events(events)
         self.store.set_meta("events_stale", "0")
         return events
+
+    def matching(self, model: LinkModel | None = None) -> Matching | None:
+        """Every indexed segment (but republished copies) ready to be linked, scored by ``model``
+        (default: the settings' link model); None when there are none.
+
+        Also stores each segment's neighbourhood density (search scores read it)."""
+        nodes = self.store.nodes()
+        copies = self.store.duplicates()
+        kept = [p for p, a in enumerate(nodes.articles) if a not in copies]
+        if not kept:
+            return None
+        rowids = nodes.rowids[kept]
+        signals, lengths = load_signals(self.store, rowids.tolist(), self.index.centred, self.sources_table)
+        hood = link.neighbourhood(signals.vectors, self.index.search, rowids,
+                                  self.settings.match_candidates, self.settings.match_k)
+        self.store.set_densities([(float(d), int(r)) for d, r in zip(hood.density, rowids, strict=True)])
+        return prepare(nodes, kept, hood, signals, lengths, model or self.link_model, self.settings)
 
     @property
     def events_stale(self) -> bool:
@@ -259,7 +284,7 @@ class Align:
         keep = filters(outlet, lang, quotes, since, until, self.sources_table)
         found = detect(text)
         embed_started = time.perf_counter()
-        query = self.index.centred(embed_segments(self.embedder, [text]), [found.lang])
+        query = self.index.centred(embed_segments(self.embedder, [text]), [centre_key(found.lang, found.code)])
         embed_ms = 1000 * (time.perf_counter() - embed_started)
         hits = ranked(self.index, query, k, keep, self.settings, self.sources_table, self.event_index())
         for hit in hits:

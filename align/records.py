@@ -55,7 +55,8 @@ class SegmentView(SegmentJson):
 
 
 class EvidenceJson(TypedDict):
-    """Why two segments were linked: the other segment and the scores of the link."""
+    """Why two segments were linked: the other segment, the link's probability (``score``),
+    its similarity, and what the two share or disagree on (entities, numbers, dates)."""
 
     segment_id: str
     cosine: float
@@ -63,6 +64,8 @@ class EvidenceJson(TypedDict):
     score: float
     hours_apart: float | None
     rule: str
+    shared: list[str]
+    conflicting: list[str]
 
 
 class Republisher(TypedDict):
@@ -78,6 +81,14 @@ class MemberJson(SegmentJson):
     republished_by: NotRequired[list[Republisher]]
 
 
+class RelatedJson(TypedDict):
+    """Another event of the same developing story: linked by weaker evidence than merging needs."""
+
+    event_id: str
+    score: float
+    shared: list[str]
+
+
 class EventJson(TypedDict):
     """One event as ``align match`` writes it (one JSON line)."""
 
@@ -87,6 +98,7 @@ class EventJson(TypedDict):
     langs: list[str]
     time: str | None
     members: list[MemberJson]
+    related: list[RelatedJson]
 
 
 class FactCell(TypedDict):

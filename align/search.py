@@ -22,7 +22,7 @@ from .records import HitJson
 from .segments import segment_json
 from .settings import Settings
 from .storage.indexdir import IndexDir
-from .storage.store import SegmentRow
+from .storage.rows import SegmentRow
 
 Keep = Callable[[SegmentRow], bool]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .analysis.aliases import AliasTable
 from .analysis.compare import analyse
 from .records import BriefJson, SegmentJson
-from .storage.store import SegmentRow
+from .storage.rows import SegmentRow
 from .text.detect import TARGETS
 from .text.segment import TIMESTAMP_RE
 from .text.sentences import split_sentences

@@ -60,21 +60,33 @@ class Settings:
         "Segments published further apart than this are different events unless their text ties them strongly.",
         "matching",
     )
-    margin_link: float = _setting(1.10, "Ratio margin a mutual best match across sources needs.", "matching")
-    margin_strong: float = _setting(1.25, "Ratio margin a one-way best match, or a link inside one article, needs.",
-                                    "matching")
-    margin_far: float = _setting(1.40, "Ratio margin a link between segments outside the time window needs.",
-                                 "matching")
-    cosine_floor: float = _setting(0.35, "Centred cosine below which nothing links, whatever the margin.",
-                                   "matching")
-    cosine_one_way: float = _setting(0.45, "Centred cosine a link that is not mutual (or is far in time) needs.",
+    link_model: Path = _setting(
+        Path(""), "Link model file (from 'align fit-links'); empty means the packaged align/data/link-model.json.",
+        "matching")
+    parallel_margin: float = _setting(
+        1.10, "Ratio margin a mutual best match needs to count toward two sources looking parallel.", "matching")
+    link_threshold: float = _setting(0.5, "Probability (link model) two segments of different sources need to link.",
                                      "matching")
-    cosine_same_article: float = _setting(0.55, "Centred cosine two segments of one article need to link.",
-                                          "matching")
-    calibration_width: float = _setting(0.10, "Width of the logistic that maps a margin to a 0..1 score.",
-                                        "matching")
+    link_threshold_strict: float = _setting(
+        0.7, "Probability a link needs inside one article, or between segments further apart than the time window.",
+        "matching")
+    related_threshold: float = _setting(
+        0.2, "Probability at which two events are shown as related (one developing story), not merged.", "matching")
+    cluster_threshold: float = _setting(
+        0.5, "Mean link probability over all member pairs that two groups need to merge into one event.", "matching")
     near_copy: float = _setting(0.95, "Centred cosine at which a segment is a near-copy (aggregator republication).",
                                 "matching")
+    boilerplate_outlet_articles: int = _setting(
+        3, "A paragraph in this many articles of one outlet, on two or more days, is page furniture.", "matching")
+    boilerplate_outlets: int = _setting(
+        3, "A paragraph in articles of this many outlets (boilerplate_articles in all, on two or more days) is page "
+        "furniture.", "matching")
+    boilerplate_articles: int = _setting(5, "Articles in all a paragraph shared by outlets must be in to be furniture.",
+                                         "matching")
+    boilerplate_max_chars: int = _setting(600, "Longer paragraphs are never page furniture.", "matching")
+    boilerplate_min_words: int = _setting(
+        5, "A segment of a longer article with fewer words left than this (after furniture) never becomes or joins "
+        "an event.", "matching")
     prior_weight: float = _setting(8.0, "How many segments the anchor-sentence prior of a language mean counts as.",
                                    "matching")
     recentre_drift: float = _setting(0.005, "Move of a language mean (L2) beyond which stored vectors are re-centred.",
@@ -91,6 +103,9 @@ class Settings:
     # -- search --------------------------------------------------------------------------------
     search_candidates: int = _setting(64, "Nearest segments fetched before filters; widened until k hits pass.",
                                       "search")
+    search_margin: float = _setting(1.10, "Ratio margin at which a search hit scores 0.5.", "search")
+    search_margin_width: float = _setting(0.10, "Width of the logistic that maps a hit's margin to its 0..1 score.",
+                                          "search")
     sentence_align_floor: float = _setting(0.35, "Centred cosine two sentences need to be highlighted as aligned.",
                                            "search")
 
@@ -150,6 +165,9 @@ class Settings:
 
     def resolved_sources_file(self) -> Path | None:
         return self.sources_file if str(self.sources_file) not in {"", "."} else None
+
+    def resolved_link_model(self) -> Path | None:
+        return self.link_model if str(self.link_model) not in {"", "."} else None
 
     @classmethod
     def load(cls, config: Path | None = None, **overrides: Any) -> Settings:

@@ -68,7 +68,7 @@ def test_batch_writes_the_events_of_align_match_pairs_summary_and_a_static_repor
                                  "cross_outlet_events": len(cross), "pairs": len(pairs)}
     assert summary["index"]["type"] == "flat" and summary["index"]["recall_at_10"] == 1.0
     stages = summary["run"]["stages"]
-    assert list(stages) == ["ingest", "embed", "index", "neighbours", "match", "write"]
+    assert list(stages) == ["ingest", "clean", "embed", "index", "neighbours", "match", "write"]
     assert stages["embed"]["items"] == 29 and stages["embed"]["per_second"] > 0
     assert summary["run"]["peak_rss_mb"]["driver"] > 50
     assert summary["counts"]["untranslated"]  # no model installed: the reason is counted, not hidden

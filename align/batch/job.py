@@ -34,17 +34,20 @@ from ..analysis.alignment import align_sentences
 from ..analysis.attribution import registry
 from ..errors import IndexMismatch, InputError
 from ..events import link
-from ..events.build import build_events
+from ..events.build import build_events, load_signals, prepare
+from ..events.model import LinkModel
 from ..events.republish import find_republications, republishers
 from ..events.view import event_view
 from ..ingest import Problem, Record, expand, stream
 from ..ingest.admit import admit, store_article
+from ..ingest.boilerplate import clean
 from ..records import EventJson, EventView
 from ..settings import Settings
 from ..storage.files import AtomicLines, atomic_write, read_npz, write_npz, write_text
 from ..storage.indexdir import prior_in
 from ..storage.lock import IndexLock
-from ..storage.store import Nodes, Store
+from ..storage.rows import Nodes
+from ..storage.store import Store
 from ..translate import Translator
 from ..translate.segments import TRANSLATED, translate_stored
 from ..vectors import centre
@@ -120,6 +123,7 @@ class BatchJob:
         self._embedder = embedder
         self._translator: Translator | None = None
         self.sources_table = registry(settings.resolved_sources_file())
+        self.link_model = LinkModel.load(settings.resolved_link_model())
         known = self.store.meta("batch_embedder")
         if known is None:
             self.store.set_meta("batch_embedder", settings.embedder)
@@ -161,12 +165,14 @@ class BatchJob:
     def run(self) -> dict[str, Any]:
         run = Run()
         self._timed(run, "ingest", "article", lambda: self._ingest(run))
+        self._timed(run, "clean", "segment", lambda: self._clean(run))
         self._timed(run, "embed", "segment", self._embed)
         self._translate_late(run)
         holder: list[Indexed] = []
         self._timed(run, "index", "vector", lambda: self._index(run, holder))
         indexed = holder[0]
         self._timed(run, "neighbours", "segment", lambda: self._neighbours(indexed))
+        run.result["means"] = indexed.means
         self._timed(run, "match", "segment", lambda: self._match(run))
         self._timed(run, "write", "event", lambda: self._write(run, indexed.means))
         report = summary(self.store, self.state, self.settings, self.options.engine, self.workers, run.files,
@@ -215,6 +221,22 @@ class BatchJob:
             self.state.set_position(db, path, position, done)
         return added
 
+    # -- clean ----------------------------------------------------------------------------
+    def _clean(self, run: Run) -> int:
+        """Matching texts without page furniture; segments embedded from an older one are reset
+        (their neighbour lists dropped, and the index rebuilt unless it can remove vectors)."""
+        cleaned = clean(self.store, self.settings)
+        if cleaned.reset:
+            self.state.drop_neighbours(cleaned.reset)
+            ann = Ann.load(self.work / "ann.faiss", self.settings)
+            if ann is not None and ann.kind == "flat":
+                ann.remove(cleaned.reset)
+                ann.save(self.work / "ann.faiss")
+            else:
+                (self.work / "ann.faiss").unlink(missing_ok=True)
+        run.result["furniture"] = cleaned.furniture
+        return cleaned.segments
+
     # -- detect, embed, translate -----------------------------------------------------------
     def _embed(self) -> int:
         pending = self.store.pending_articles()
@@ -228,7 +250,7 @@ class BatchJob:
             str(self.store.path.resolve()), s.embedder, s.threads if workers == 1 else max(1, cpu_count() // workers),
             s.batch_size, str(s.resolved_models_dir()),
             max(1, s.translate_threads // workers) if s.translate_threads else 0, s.beam_size,
-            s.segment_lang_confidence)
+            s.segment_lang_confidence, str(s.resolved_sources_file() or ""))
         results: Iterator[UnitResult]
         inline: Worker | None = None
         if self.options.engine == "ray":
@@ -256,7 +278,8 @@ class BatchJob:
             for rowid, lang, code in result.segments:
                 self.store.set_segment_lang(db, rowid, lang, code)
             if result.segments and result.vectors is not None:
-                self.store.set_vectors(db, [r for r, _, _ in result.segments], result.vectors)
+                self.store.set_vectors(db, [r for r, _, _ in result.segments], result.vectors, result.leads)
+            self.store.set_profiles(db, result.profiles)
             self.store.set_translations(db, result.translations)
         return len(result.segments)
 
@@ -294,15 +317,17 @@ class BatchJob:
                 raw, langs = self.store.vectors_of([int(rowids[i]) for i in picks])
                 training = centre.centre(raw, langs, means)
             ann = Ann.empty(kind, self.embedder.dim, self.settings, training, len(rowids))
-            after = 0
         else:
             assert old is not None and ann is not None
             means = old
-            after = int(rowids[ann.size - 1]) if ann.size else 0
+        # Vectors not indexed yet: new segments, and segments embedded again after cleaning.
+        missing = np.setdiff1d(rowids, ann.ids()).tolist()
         added = 0
-        with self._bar("index", len(rowids) - ann.size, " vector") as bar:
-            for ids, raw, langs in self.store.vector_chunks(after):
-                ann.add(centre.centre(raw, langs, means), ids)
+        with self._bar("index", len(missing), " vector") as bar:
+            for lo in range(0, len(missing), 4096):
+                ids = missing[lo : lo + 4096]
+                raw, keys = self.store.vectors_of(ids)
+                ann.add(centre.centre(raw, keys, means), ids)
                 added += len(ids)
                 bar.update(len(ids))
         ann.save(ann_path)
@@ -341,7 +366,10 @@ class BatchJob:
             return nb_sims[positions, :k], nb_ids[positions, :k]
 
         hood = link.neighbourhood(kept, lists, rowids, self.settings.match_candidates, self.settings.match_k)
-        run.result.update(nodes=nodes, kept=kept, hood=hood, copies=copies)
+        means = run.result["means"]
+        signals, lengths = load_signals(self.store, rowids.tolist(), lambda v, keys: centre.centre(v, keys, means),
+                                        self.sources_table)
+        run.result.update(nodes=nodes, kept=kept, hood=hood, copies=copies, signals=signals, lengths=lengths)
         return len(kept)
 
     def _republications(self, nodes: Nodes, nb_ids: np.ndarray[Any, Any],
@@ -371,9 +399,10 @@ class BatchJob:
         cache = EventCache(self.store)
         listed: list[dict[str, Any]] = []
         events = pairs = 0
-        built = build_events(nodes, result["kept"], result["hood"], self.settings, self.store.segments_by_rowid,
-                             republishers(self.store, result["copies"]), self.sources_table, cache,
-                             self.store.meta("batch_translations") or "")
+        matching = prepare(nodes, result["kept"], result["hood"], result["signals"], result["lengths"],
+                           self.link_model, self.settings)
+        built = build_events(matching, self.store.segments_by_rowid, republishers(self.store, result["copies"]),
+                             self.sources_table, cache, self.store.meta("batch_translations") or "")
         with (AtomicLines(out / "events.jsonl") as events_out, AtomicLines(out / "pairs.jsonl") as pairs_out,
               self._bar("write", len(result["kept"]), " segment") as bar):
             for b in built:

@@ -19,7 +19,8 @@ def pair_json(event_id: str, a: MemberJson, b: MemberJson, e: Link) -> dict[str,
     """One line of ``pairs.jsonl``: a linked pair of segments from different outlets."""
     return {"event_id": event_id, "a": a["segment_id"], "b": b["segment_id"],
             "outlet_a": a["outlet"], "outlet_b": b["outlet"], "lang_a": a["lang"], "lang_b": b["lang"],
-            "cosine": e.cosine, "margin": e.margin, "score": e.score, "hours_apart": e.hours_apart, "rule": e.rule}
+            "cosine": e.cosine, "margin": e.margin, "score": e.score, "hours_apart": e.hours_apart, "rule": e.rule,
+            "shared": list(e.shared), "conflicting": list(e.conflicting)}
 
 
 def slim(event: EventJson) -> dict[str, Any]:

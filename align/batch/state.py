@@ -142,6 +142,11 @@ class BatchState:
             sims[n, : len(i)] = np.frombuffer(r["sims"], dtype=np.float32)[:width]
         return keys, ids, sims
 
+    def drop_neighbours(self, rowids: list[int]) -> None:
+        """Forget these segments' lists (they are searched again)."""
+        with self.store.transaction() as db:
+            db.executemany("DELETE FROM batch_neighbours WHERE rowid = ?", [(r,) for r in rowids])
+
     def clear_neighbours(self) -> None:
         with self.store.transaction() as db:
             db.execute("DELETE FROM batch_neighbours")

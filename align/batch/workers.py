@@ -22,12 +22,14 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.attribution import registry
 from ..errors import DependencyMissing
+from ..events.evidence import profile
 from ..storage.store import Store
 from ..text.detect import article_lang, segment_lang
 from ..translate import Translator
 from ..translate.segments import TranslationRow, translate_segments
-from ..vectors.embed import Embedder, embed_segments, make_embedder
+from ..vectors.embed import Embedder, embed_texts, make_embedder
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class WorkerConfig:
     translate_threads: int
     beam_size: int
     segment_lang_confidence: float
+    sources_file: str = ""
 
 
 @dataclass
@@ -49,6 +52,8 @@ class UnitResult:
     articles: list[tuple[str, str, str | None]] = field(default_factory=list)  # id, lang, code
     segments: list[tuple[int, str, str | None]] = field(default_factory=list)  # rowid, lang, code
     vectors: np.ndarray[Any, Any] | None = None
+    leads: np.ndarray[Any, Any] | None = None
+    profiles: list[tuple[int, str]] = field(default_factory=list)  # rowid, profile JSON
     translations: list[TranslationRow] = field(default_factory=list)
 
 
@@ -59,6 +64,7 @@ class Worker:
         self.config = config
         self.embedder = embedder or make_embedder(config.embedder, config.threads, config.batch_size)
         self.store = Store(Path(config.store), readonly=True)
+        self.sources_table = registry(Path(config.sources_file) if config.sources_file else None)
         self._translator: Translator | None = None
 
     @property
@@ -79,16 +85,19 @@ class Worker:
             parent[a["id"]] = lang
             if not a["lang"] and not a["lang_given"]:
                 detected[a["id"]] = (a["text"], (lang, code))
-        segs = [s for a in articles for s in self.store.article_segments(a["id"]) if not s.embedded]
+        segs = [s for a in articles for s in self.store.article_segments(a["id"]) if not s.embedded and not s.furniture]
         for s in segs:
             if s.lang:
                 lang, code = s.lang, s.lang_code
-            elif s.article_id in detected and detected[s.article_id][0] == s.text:
+            elif s.article_id in detected and detected[s.article_id][0] == s.matching:
                 lang, code = detected[s.article_id][1]  # a one-segment article, detected just above
             else:
-                lang, code = segment_lang(s.text, parent[s.article_id], self.config.segment_lang_confidence)
+                lang, code = segment_lang(s.matching, parent[s.article_id], self.config.segment_lang_confidence)
             result.segments.append((s.rowid, lang, code))
-        result.vectors = embed_segments(self.embedder, [s.text for s in segs])
+        embedded = embed_texts(self.embedder, [s.matching for s in segs])
+        result.vectors, result.leads = embedded.vectors, embedded.leads
+        result.profiles = [(rowid, profile(s.matching, lang, self.sources_table).to_json())
+                           for s, (rowid, lang, _) in zip(segs, result.segments, strict=True)]
         result.translations = translate_segments(self.translator, [
             (rowid, lang, s.text) for s, (rowid, lang, _) in zip(segs, result.segments, strict=True)])
         return result

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..settings import Settings
-from ..vectors.embed import make_embedder
+from ..vectors.embed import Embedder, make_embedder
+from . import realnews
 from .facts import LABELLED, eval_facts, field_scores
 from .langid import eval_langid
 from .retrieval import eval_tatoeba, margin_retrieval
@@ -27,9 +28,14 @@ def default_data_dir() -> Path | None:
     return None
 
 
+PARTS = ("langid", "tatoeba", "wmt", "facts", "realnews")
+
+
 def run_eval(settings: Settings, data: Path | None = None, parts: list[str] | None = None,
-             limit: int | None = None) -> int:
-    parts = parts or ["langid", "tatoeba", "wmt", "facts"]
+             limit: int | None = None, work: Path | None = None, embedder: Embedder | None = None) -> int:
+    """Print the table of ``parts`` (default: all); ``work`` keeps the real-news pools built
+    between runs (they are rebuilt when it is empty)."""
+    parts = parts or list(PARTS)
     table: list[tuple[str, ...]] = []
     if "facts" in parts:
         table += eval_facts()
@@ -38,13 +44,15 @@ def run_eval(settings: Settings, data: Path | None = None, parts: list[str] | No
     data = data or default_data_dir()
     if data is None or not data.is_dir():
         raise InputError("no evaluation data: pass --data DIR (../shared/eval was not found)")
-    embedder = make_embedder(settings.embedder, settings.threads, settings.batch_size)
+    embedder = embedder or make_embedder(settings.embedder, settings.threads, settings.batch_size)
     if "langid" in parts:
         table += eval_langid(data, limit)
     if "tatoeba" in parts:
         table += [("", "cosine", "margin", "published e5-small fp32"), *eval_tatoeba(embedder, data, limit)]
     if "wmt" in parts:
         table += eval_wmt(settings, embedder, data, limit)
+    if "realnews" in parts:
+        table += [("real news", "result", "detail", "goal"), *realnews.run(settings, embedder, data, limit, work)]
     return _print(table)
 
 

@@ -1,31 +1,36 @@
-"""Neighbours across outlets, calibrated scores, and events.
+"""Links between segments: candidates from neighbour lists, scored by the link model.
 
-Scoring. Cosines of e5 vectors are squeezed into a narrow band, and how high a
-"good" cosine is depends on how crowded a segment's neighbourhood is. The *ratio margin*
-(Artetxe & Schwenk 2019) divides the cosine by the mean cosine of both segments' k
-nearest neighbours; it is then mapped through a logistic to a 0..1 score whose 0.5 point
-is the linking threshold. A ratio explodes where a segment has no close neighbours at all
-(a small store), so a floor on the centred cosine backs it. The evidence (cosine, margin,
-rank, hours apart) travels with every link.
+Candidates. Segments are grouped by *source*: an outlet in one language (an outlet with
+editions in several languages is several sources). A candidate is a pair from a segment's
+nearest neighbours (``match_candidates``) that belongs to another source, or to the same
+article (a live blog telling one event twice). Separate articles of one source are never
+candidates: measured on WMT22, linking them merged unrelated stories of one topic, and on
+tgcontest-train allowing them (with a strict threshold) did not pay: they meet in an event
+through other sources, if at all.
 
-Linking. Segments are grouped by *source*: an outlet in one language (an outlet with
-editions in several languages is several sources). Two segments of different sources are
-linked when each is the other's best match within the other's source and the margin
-clears the threshold (a source tells an event once, or a few times; mutual best matches
-were exact on WMT22 ru-en news). A one-way best match links too when the margin is
-strong and the text close. Inside one article, a strong, close match joins a live blog's
-own retellings (the same drones at 05:00 and 03:58); the author split those segments on
-purpose, so the bar is high. Separate articles of one source are never linked directly:
-measured on WMT22, that rule alone merged unrelated stories of similar topic; they meet
-in an event through other sources. Segments further apart in time than the window are
-only linked on a very strong margin: similar events on different days stay apart.
-Events are the connected components.
+Scoring. Each candidate gets features: the centred cosine of the two segments; whether each
+is the other's best match in its source, and by how much that best match stands out (its
+*ratio margin*, Artetxe & Schwenk 2019: the cosine divided by the mean similarity of both
+segments' neighbourhoods, so a pair that stands out of a crowded topic counts more);
+how far each stands out among the other's matches in every other source; whether their two
+sources look parallel (one outlet's editions, or a text and its translation: most mutual best
+matches between them stand out);
+the cosine of their first sentences (headline or lede); same language; the length of the shorter
+and the ratio of lengths (a short text's vector is noisier); and the evidence of
+:mod:`align.events.evidence` (entities shared and apart by rarity, numbers, conflicting
+counts and dates). The link model (:mod:`align.events.model`, fitted on the development
+sets) turns them into the probability that the two tell one story: the link's ``score``.
+
+Rules. A link needs ``link_threshold``; inside one article (the author split those
+segments on purpose) and beyond ``time_window_hours`` (the same kind of report on another
+day) it needs ``link_threshold_strict``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +38,13 @@ from typing import Any
 import numpy as np
 
 from ..settings import Settings
+from .evidence import EVIDENCE_FEATURES, Evidence, Profile, Rarity, compare
+from .model import LinkModel
+
+FEATURES = ("cosine", "lead", "mutual", "mutual_margin", "gap", "parallel", "same_language", "length_ratio",
+            "shorter", *EVIDENCE_FEATURES)
+PARALLEL_MIN = 5  # segments a source needs before it can look like another's edition or translation
+Array = np.ndarray[Any, Any]
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,7 @@ class Node:
     article_id: str
     time: datetime | None
     lang: str = "other"
+    length: int = 1  # characters of text
 
     @property
     def source(self) -> tuple[str, str]:
@@ -59,23 +72,30 @@ class Link:
     score: float
     hours_apart: float | None
     rule: str
+    shared: tuple[str, ...] = ()
+    conflicting: tuple[str, ...] = ()
 
 
 @dataclass
 class Neighbourhood:
     """k-NN lists of every node (by position) and the density each margin divides by."""
 
-    sims: np.ndarray[Any, Any]
-    pos: np.ndarray[Any, Any]  # neighbour positions, -1 where none
-    density: np.ndarray[Any, Any]
+    sims: Array
+    pos: Array  # neighbour positions, -1 where none
+    density: Array
 
 
-def calibrate(margin: float, settings: Settings) -> float:
-    """Map a ratio margin to a 0..1 score; 0.5 at the linking threshold."""
-    return 1.0 / (1.0 + math.exp(-(margin - settings.margin_link) / settings.calibration_width))
+@dataclass
+class Signals:
+    """Per-node data the features read beyond the neighbour lists (by position)."""
+
+    vectors: Array  # centred segment vectors
+    leads: Array  # centred first-sentence vectors
+    profiles: Sequence[Profile]
+    rarity: Rarity
 
 
-def density(sims: np.ndarray[Any, Any], k: int) -> np.ndarray[Any, Any]:
+def density(sims: Array, k: int) -> Array:
     """Mean of each row's k best similarities (rows exclude the node itself); 0 with no neighbours."""
     if sims.shape[1] == 0:
         return np.zeros(len(sims), dtype=np.float32)
@@ -83,8 +103,7 @@ def density(sims: np.ndarray[Any, Any], k: int) -> np.ndarray[Any, Any]:
     return np.asarray(np.sort(sims, axis=1)[:, ::-1][:, :k].mean(axis=1), dtype=np.float32)
 
 
-def neighbourhood(vectors: Any, search: Any, rowids: np.ndarray[Any, Any],
-                  candidates: int, k: int) -> Neighbourhood:
+def neighbourhood(vectors: Any, search: Any, rowids: Array, candidates: int, k: int) -> Neighbourhood:
     """k-NN of every vector through ``search`` (FAISS), self removed, ids mapped to positions."""
     where = {int(r): i for i, r in enumerate(rowids)}
     sims, ids = search(vectors, candidates + 1)
@@ -109,42 +128,137 @@ def hours_apart(a: datetime | None, b: datetime | None) -> float | None:
     return abs((a - b).total_seconds()) / 3600.0
 
 
-def _rule(a: Node, b: Node, mutual: bool, hours: float | None, s: Settings) -> tuple[str, float, float]:
-    """(rule name, margin needed, centred cosine needed) for a candidate link."""
-    if a.article_id == b.article_id:
-        return "same-article", s.margin_strong, s.cosine_same_article
-    if hours is not None and hours > s.time_window_hours:
-        return "far", s.margin_far, s.cosine_one_way
-    if mutual:
-        return "mutual", s.margin_link, s.cosine_floor
-    return "one-way", s.margin_strong, s.cosine_one_way
+class Scorer:
+    """Scores any pair of nodes; candidates come scored, other pairs (asked for by clustering) on demand."""
+
+    def __init__(self, nodes: list[Node], hood: Neighbourhood, signals: Signals, model: LinkModel,
+                 settings: Settings) -> None:
+        if tuple(model.features) != FEATURES:
+            raise ValueError(f"link model features {model.features} are not the matcher's {FEATURES}")
+        self.nodes, self.hood, self.signals, self.model, self.settings = nodes, hood, signals, model, settings
+        self.best: list[dict[tuple[str, str], int]] = []
+        self.top: list[list[tuple[int, float]]] = []  # the two nearest of other sources
+        for i in range(len(nodes)):
+            per_source: dict[tuple[str, str], int] = {}
+            top: list[tuple[int, float]] = []
+            for sim, j in zip(hood.sims[i], hood.pos[i], strict=True):
+                if j >= 0:
+                    per_source.setdefault(nodes[j].source, int(j))
+                    if nodes[j].source != nodes[i].source and len(top) < 2:
+                        top.append((int(j), float(sim)))
+            self.best.append(per_source)
+            self.top.append(top)
+        self.parallel = self._parallel()
+        self._cache: dict[tuple[int, int], tuple[float, Evidence]] = {}
+
+    def _parallel(self) -> dict[tuple[tuple[str, str], tuple[str, str]], float]:
+        """For two sources, the share of the smaller one's segments whose mutual best match in the
+        other stands out (margin ≥ ``parallel_margin``): near 1 for an outlet's editions in two
+        languages, or a text and its translations, where a weak match is still the twin; near 0
+        for outlets that merely cover the same topics."""
+        sizes: dict[tuple[str, str], int] = {}
+        for node in self.nodes:
+            sizes[node.source] = sizes.get(node.source, 0) + 1
+        found: dict[tuple[tuple[str, str], tuple[str, str]], int] = {}
+        for i, node in enumerate(self.nodes):
+            for source, j in self.best[i].items():
+                if source == node.source or self.best[j].get(node.source) != i:
+                    continue
+                cos = float(self.signals.vectors[i] @ self.signals.vectors[j])
+                if cos / max(1e-6, (float(self.hood.density[i]) + float(self.hood.density[j])) / 2) \
+                        >= self.settings.parallel_margin:
+                    key = (node.source, source)
+                    found[key] = found.get(key, 0) + 1
+        return {(a, b): n / min(sizes[a], sizes[b]) for (a, b), n in found.items()
+                if min(sizes[a], sizes[b]) >= PARALLEL_MIN}
+
+    def features(self, i: int, j: int) -> tuple[list[float], Evidence]:
+        s = self.signals
+        cos = float(s.vectors[i] @ s.vectors[j])
+        margin = cos / max(1e-6, (float(self.hood.density[i]) + float(self.hood.density[j])) / 2)
+        mutual = self.best[i].get(self.nodes[j].source) == j and self.best[j].get(self.nodes[i].source) == i
+        evidence = compare(s.profiles[i], s.profiles[j], s.rarity)
+        a, b = self.nodes[i], self.nodes[j]
+        # Margins and gaps are clipped: in a store of a handful of segments they take any value.
+        gap = min(max(min(self._gap(i, j, cos), self._gap(j, i, cos)), -0.5), 0.5)
+        parallel = self.parallel.get((a.source, b.source), 0.0)
+        return [cos, float(s.leads[i] @ s.leads[j]), float(mutual), float(mutual) * min(max(margin - 1.0, 0.0), 1.0),
+                gap, parallel, float(a.lang == b.lang), abs(math.log(max(1, a.length) / max(1, b.length))),
+                math.log(max(10, min(a.length, b.length))), *evidence.features], evidence
+
+    def _gap(self, i: int, j: int, cos: float) -> float:
+        """How far ``j`` stands out among ``i``'s matches in other sources: its cosine minus the
+        best other one's (negative when something else is closer)."""
+        other = next((sim for k, sim in self.top[i] if k != j), None)
+        return cos - (other if other is not None else float(self.hood.density[i]))
+
+    def score(self, i: int, j: int) -> tuple[float, Evidence]:
+        """The probability that nodes ``i`` and ``j`` tell one story, and the evidence."""
+        return self.scores([(i, j)])[0]
+
+    def scores(self, pairs: Sequence[tuple[int, int]]) -> list[tuple[float, Evidence]]:
+        """Probabilities and evidence of many pairs (one model call for those not scored yet)."""
+        keys = [(min(i, j), max(i, j)) for i, j in pairs]
+        todo = sorted({k for k in keys if k not in self._cache})
+        if todo:
+            rows = [self.features(*k) for k in todo]
+            probabilities = self.model.probability(np.asarray([x for x, _ in rows], dtype=np.float64))
+            for k, (_, evidence), p in zip(todo, rows, probabilities, strict=True):
+                self._cache[k] = (float(p), evidence)
+        return [self._cache[k] for k in keys]
+
+    def scored(self) -> list[tuple[tuple[int, int], tuple[float, Evidence]]]:
+        """Every pair scored so far (candidates, and pairs clustering asked about), in pair order."""
+        return sorted(self._cache.items())
+
+    def rule(self, i: int, j: int) -> tuple[str, float]:
+        """(rule name, probability a link needs) for a candidate pair."""
+        a, b = self.nodes[i], self.nodes[j]
+        hours = hours_apart(a.time, b.time)
+        if a.article_id == b.article_id:
+            return "same-article", self.settings.link_threshold_strict
+        if hours is not None and hours > self.settings.time_window_hours:
+            return "far", self.settings.link_threshold_strict
+        return "model", self.settings.link_threshold
 
 
-def links(nodes: list[Node], hood: Neighbourhood, settings: Settings) -> list[Link]:
-    """Links between segments by the rules in the module docstring."""
-    best: list[dict[tuple[str, str], tuple[int, float]]] = []
-    for i in range(len(nodes)):
-        per_source: dict[tuple[str, str], tuple[int, float]] = {}
-        for s, j in zip(hood.sims[i], hood.pos[i], strict=True):
-            if j >= 0:
-                per_source.setdefault(nodes[j].source, (int(j), float(s)))
-        best.append(per_source)
-    found: dict[tuple[int, int], Link] = {}
+def candidates(nodes: list[Node], hood: Neighbourhood) -> list[tuple[int, int]]:
+    """Pairs (i < j) from the neighbour lists: other sources, or the same article."""
+    found: set[tuple[int, int]] = set()
     for i, node in enumerate(nodes):
-        for source, (j, cos) in best[i].items():
+        for j in hood.pos[i]:
+            if j < 0 or j == i:
+                continue
             other = nodes[j]
-            key = (min(i, j), max(i, j))
-            if key in found or (source == node.source and other.article_id != node.article_id):
+            if other.source == node.source and other.article_id != node.article_id:
                 continue  # one source's separate articles join an event only through others
-            margin = cos / max(1e-6, (float(hood.density[i]) + float(hood.density[j])) / 2)
-            hours = hours_apart(node.time, other.time)
-            mutual = source != node.source and best[j].get(node.source, (-1, 0.0))[0] == i
-            rule, margin_needed, cosine_needed = _rule(node, other, mutual, hours, settings)
-            if margin >= margin_needed and cos >= cosine_needed:
-                score = round(calibrate(margin, settings), 4)
-                found[key] = Link(key[0], key[1], round(cos, 4), round(margin, 4), score,
-                                  None if hours is None else round(hours, 1), rule)
-    return sorted(found.values(), key=lambda lk: (lk.a, lk.b))
+            found.add((min(i, int(j)), max(i, int(j))))
+    return sorted(found)
+
+
+def links(scorer: Scorer) -> list[Link]:
+    """Every candidate whose probability clears its rule's threshold, with its evidence."""
+    out = []
+    pairs = candidates(scorer.nodes, scorer.hood)
+    for (i, j), (p, evidence) in zip(pairs, scorer.scores(pairs), strict=True):
+        rule, needed = scorer.rule(i, j)
+        if p >= needed:
+            out.append(link_of(scorer, i, j, p, evidence, rule))
+    return out
+
+
+def link_of(scorer: Scorer, i: int, j: int, p: float, evidence: Evidence, rule: str) -> Link:
+    s = scorer.signals
+    cos = float(s.vectors[i] @ s.vectors[j])
+    margin = cos / max(1e-6, (float(scorer.hood.density[i]) + float(scorer.hood.density[j])) / 2)
+    hours = hours_apart(scorer.nodes[i].time, scorer.nodes[j].time)
+    return Link(i, j, round(cos, 4), round(margin, 4), round(p, 4), None if hours is None else round(hours, 1), rule,
+                evidence.shared, evidence.conflicts)
+
+
+def calibrate(margin: float, settings: Settings) -> float:
+    """A search hit's 0..1 score from its ratio margin (0.5 at ``search_margin``)."""
+    return 1.0 / (1.0 + math.exp(-(margin - settings.search_margin) / settings.search_margin_width))
 
 
 def event_id(member_ids: list[str]) -> str:

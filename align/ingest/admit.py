@@ -9,7 +9,11 @@ from __future__ import annotations
 import sqlite3
 
 from ..dates import segment_time
-from ..storage.store import ArticleRow, Store
+from ..settings import Settings
+from ..storage.furniture import Furniture
+from ..storage.rows import ArticleRow
+from ..storage.store import Store
+from ..text.boilerplate import paragraph_key, paragraphs
 from ..text.segment import segment
 from .article import ArticleInput, Problem
 
@@ -30,8 +34,10 @@ def admit(store: Store, item: ArticleInput | Problem) -> Problem | str | None:
     return None
 
 
-def store_article(store: Store, db: sqlite3.Connection, item: ArticleInput) -> int:
-    """Write an article and its segments inside the caller's transaction; returns the segment count."""
+def store_article(store: Store, db: sqlite3.Connection, item: ArticleInput,
+                  max_chars: int = Settings.boilerplate_max_chars) -> int:
+    """Write an article and its segments inside the caller's transaction, and count its
+    paragraphs (what recurs is page furniture); returns the segment count."""
     segments = segment(item.text, item.title)
     row = ArticleRow(item.article_id, item.outlet, item.title or _title_of(item.text), item.url,
                      item.published, item.lang, item.text, item.raw, item.content_hash, item.source,
@@ -41,6 +47,8 @@ def store_article(store: Store, db: sqlite3.Connection, item: ArticleInput) -> i
         (f"{row.id}:{s.ord}", row.id, s.ord, s.start, s.end, s.kind, s.timestamp,
          segment_time(item.published, s), s.text) for s in segments
     ))
+    Furniture(store).add(db, row.id, row.outlet, (item.published or "")[:10] or None,
+                         [paragraph_key(p.text) for p in paragraphs(item.text) if len(p.text) <= max_chars])
     return len(segments)
 
 

@@ -8,20 +8,18 @@ state and concurrent readers never see half a write.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..errors import IndexCorrupt, NotFound
 from ..records import EventJson
+from .rows import ArticleRow, SegmentRow, chunks, text_hash
+from .vectors import VectorColumns
 
 SCHEMA_VERSION = 1
 
@@ -63,9 +61,24 @@ CREATE TABLE IF NOT EXISTS segments (
     translation TEXT,
     translation_model TEXT,
     translation_note TEXT,
-    density REAL
+    density REAL,
+    lead BLOB,
+    profile TEXT,
+    match_text TEXT,
+    removed TEXT,
+    cleaned INTEGER NOT NULL DEFAULT 0,
+    boilerplate INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS segments_article ON segments(article_id);
+CREATE TABLE IF NOT EXISTS paragraphs (
+    key TEXT NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    outlet TEXT NOT NULL,
+    day TEXT,
+    PRIMARY KEY (key, article_id)
+);
+CREATE INDEX IF NOT EXISTS paragraphs_article ON paragraphs(article_id);
+CREATE TABLE IF NOT EXISTS furniture (key TEXT PRIMARY KEY, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY,
     ord INTEGER NOT NULL,
@@ -74,71 +87,8 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
-@dataclass(frozen=True)
-class ArticleRow:
-    id: str
-    outlet: str
-    title: str | None
-    url: str | None
-    published: str | None
-    lang_given: str | None
-    text: str
-    raw: str
-    content_hash: str
-    source: str | None
-    encoding: str | None = None
-    encoding_note: str | None = None
-
-
-@dataclass(frozen=True)
-class Nodes:
-    """What matching needs of every embedded segment, as arrays in rowid order (no texts)."""
-
-    rowids: np.ndarray[Any, Any]
-    ids: list[str]
-    articles: list[str]
-    outlets: list[str]
-    langs: list[str]
-    times: list[str | None]  # the segment's time, else its article's date
-
-
-@dataclass(frozen=True)
-class SegmentRow:
-    rowid: int
-    id: str
-    article_id: str
-    outlet: str
-    ord: int
-    start: int
-    end: int
-    kind: str
-    timestamp: str | None
-    time: str | None
-    text: str
-    lang: str | None
-    lang_code: str | None
-    published: str | None
-    title: str | None
-    translation: str | None = None
-    translation_model: str | None = None
-    translation_note: str | None = None
-    density: float | None = None
-    embedded: bool = False
-
-
-def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
-    """``IN (...)`` lists of at most ``size`` ids (SQLite's variable limit)."""
-    for lo in range(0, len(ids), size):
-        yield ids[lo : lo + size]
-
-
-def text_hash(text: str) -> str:
-    """Key of a cleaned text, so exact copies from another outlet are found by index, not by scan."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-class Store:
-    """A SQLite file of articles, segments, vectors and events."""
+class Store(VectorColumns):
+    """A SQLite file of articles, segments, vectors and events (vector columns: :class:`VectorColumns`)."""
 
     def __init__(self, path: Path, readonly: bool = False) -> None:
         """Open (and create or migrate) a store; ``readonly`` opens an existing one for reading
@@ -163,7 +113,10 @@ class Store:
                 self._db.execute("CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash)")
                 columns = {r[1] for r in self._db.execute("PRAGMA table_info(segments)")}
                 for name, kind in (("translation", "TEXT"), ("translation_model", "TEXT"),
-                                   ("translation_note", "TEXT"), ("density", "REAL")):
+                                   ("translation_note", "TEXT"), ("density", "REAL"), ("lead", "BLOB"),
+                                   ("profile", "TEXT"), ("match_text", "TEXT"), ("removed", "TEXT"),
+                                   ("cleaned", "INTEGER NOT NULL DEFAULT 0"),
+                                   ("boilerplate", "INTEGER NOT NULL DEFAULT 0")):
                     if name not in columns:  # stores written before these columns existed
                         self._db.execute(f"ALTER TABLE segments ADD COLUMN {name} {kind}")
                 self._db.execute(
@@ -282,7 +235,7 @@ class Store:
     def articles_by_rowid(self, rowids: list[int]) -> list[sqlite3.Row]:
         """(id, text, lang, lang_code, lang_given) of these articles, in rowid order."""
         out: list[sqlite3.Row] = []
-        for chunk in _chunks(rowids):
+        for chunk in chunks(rowids):
             out += self._db.execute(f"SELECT id, text, lang, lang_code, lang_given FROM articles WHERE rowid IN"
                                     f" ({','.join('?' * len(chunk))}) ORDER BY rowid", tuple(chunk)).fetchall()
         return out
@@ -312,13 +265,14 @@ class Store:
     _SEGMENT_SELECT = (
         "SELECT s.rowid, s.id, s.article_id, a.outlet, s.ord, s.start, s.end, s.kind, s.timestamp,"
         " s.time, s.text, s.lang, s.lang_code, a.published, a.title, s.translation, s.translation_model,"
-        " s.translation_note, s.density, s.vector IS NOT NULL"
+        " s.translation_note, s.density, s.vector IS NOT NULL, s.match_text, s.removed"
         " FROM segments s JOIN articles a ON a.id = s.article_id"
     )
 
     def segments(self, where: str = "", params: tuple[Any, ...] = ()) -> list[SegmentRow]:
         sql = f"{self._SEGMENT_SELECT} {where} ORDER BY s.rowid"
-        return [SegmentRow(*(*tuple(r[:-1]), bool(r[-1]))) for r in self._db.execute(sql, params).fetchall()]
+        return [SegmentRow(*(*tuple(r[:-3]), bool(r[-3]), r[-2], r[-1]))
+                for r in self._db.execute(sql, params).fetchall()]
 
     def segment(self, segment_id: str) -> SegmentRow:
         rows = self.segments("WHERE s.id = ?", (segment_id,))
@@ -328,7 +282,7 @@ class Store:
 
     def segments_by_rowid(self, rowids: list[int]) -> dict[int, SegmentRow]:
         out: dict[int, SegmentRow] = {}
-        for chunk in _chunks(rowids):
+        for chunk in chunks(rowids):
             marks = ",".join("?" * len(chunk))
             out.update({s.rowid: s for s in self.segments(f"WHERE s.rowid IN ({marks})", tuple(chunk))})
         return out
@@ -337,7 +291,8 @@ class Store:
         return self.segments("WHERE s.article_id = ?", (article_id,))
 
     def unembedded(self) -> list[SegmentRow]:
-        return self.segments("WHERE s.vector IS NULL")
+        """Segments to embed: no vector yet, and not page furniture."""
+        return self.segments("WHERE s.vector IS NULL AND s.boilerplate = 0")
 
     def set_segment_lang(self, db: sqlite3.Connection, rowid: int, lang: str, code: str | None) -> None:
         db.execute("UPDATE segments SET lang = ?, lang_code = ? WHERE rowid = ?", (lang, code, rowid))
@@ -373,82 +328,25 @@ class Store:
             [(t, m, n, r) for r, t, m, n in rows],
         )
 
-    def set_densities(self, rows: list[tuple[float, int]]) -> None:
-        """Rows of (density, rowid): the mean similarity of each segment's nearest neighbours."""
-        with self.transaction() as db:
-            db.executemany("UPDATE segments SET density = ? WHERE rowid = ?", rows)
-
-    def set_vectors(self, db: sqlite3.Connection, rowids: list[int], vectors: np.ndarray[Any, Any]) -> None:
-        db.executemany(
-            "UPDATE segments SET vector = ? WHERE rowid = ?",
-            [(v.astype(np.float32).tobytes(), r) for r, v in zip(rowids, vectors, strict=True)],
-        )
-
-    def vector_ids(self) -> np.ndarray[Any, Any]:
-        """Rowids of every embedded segment, in rowid order."""
-        sql = "SELECT rowid FROM segments WHERE vector IS NOT NULL ORDER BY rowid"
-        return np.asarray([r[0] for r in self._db.execute(sql)], dtype=np.int64)
-
-    def vectors(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
-        """(rowids, raw vectors, languages) of every embedded segment, in rowid order."""
-        rows = self._db.execute(
-            "SELECT rowid, vector, lang FROM segments WHERE vector IS NOT NULL ORDER BY rowid"
-        ).fetchall()
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32), []
-        ids = np.fromiter((r["rowid"] for r in rows), dtype=np.int64, count=len(rows))
-        vecs = np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows])
-        return ids, vecs, [str(r["lang"] or "other") for r in rows]
-
-    def vector_chunks(self, after: int = 0, size: int = 4096) -> Iterator[tuple[np.ndarray[Any, Any],
-                                                                              np.ndarray[Any, Any], list[str]]]:
-        """(rowids, raw vectors, languages) of embedded segments after rowid ``after``, a chunk at a time."""
-        while True:
-            rows = self._db.execute("SELECT rowid, vector, lang FROM segments WHERE vector IS NOT NULL AND rowid > ?"
-                                    " ORDER BY rowid LIMIT ?", (after, size)).fetchall()
-            if not rows:
-                return
-            ids = np.asarray([r["rowid"] for r in rows], dtype=np.int64)
-            yield ids, np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows]), \
-                [str(r["lang"] or "other") for r in rows]
-            after = int(ids[-1])
-
-    def vectors_of(self, rowids: list[int]) -> tuple[np.ndarray[Any, Any], list[str]]:
-        """Raw vectors and languages of these segments, in the order given."""
-        found: dict[int, tuple[bytes, str]] = {}
-        for chunk in _chunks(rowids):
+    def to_clean(self, article_ids: list[str]) -> list[SegmentRow]:
+        """Segments whose matching text is not decided yet, and every segment of these articles."""
+        found = {s.rowid: s for s in self.segments("WHERE s.cleaned = 0")}
+        for chunk in chunks(article_ids):  # type: ignore[arg-type]
             marks = ",".join("?" * len(chunk))
-            for r in self._db.execute(f"SELECT rowid, vector, lang FROM segments WHERE rowid IN ({marks})",
-                                      tuple(chunk)):
-                found[int(r["rowid"])] = (r["vector"], str(r["lang"] or "other"))
-        return (np.stack([np.frombuffer(found[r][0], dtype=np.float32) for r in rowids]),
-                [found[r][1] for r in rowids])
+            found.update({s.rowid: s for s in self.segments(f"WHERE s.article_id IN ({marks})", tuple(chunk))})
+        return [found[r] for r in sorted(found)]
 
-    def nodes(self) -> Nodes:
-        """What matching needs of every embedded segment, in rowid order (no texts)."""
-        rows = self._db.execute(
-            "SELECT s.rowid, s.id, s.article_id, a.outlet, s.lang, coalesce(s.time, a.published) AS time"
-            " FROM segments s JOIN articles a ON a.id = s.article_id WHERE s.vector IS NOT NULL ORDER BY s.rowid"
-        ).fetchall()
-        return Nodes(np.asarray([r["rowid"] for r in rows], dtype=np.int64), [r["id"] for r in rows],
-                     [r["article_id"] for r in rows], [r["outlet"] for r in rows],
-                     [str(r["lang"] or "other") for r in rows], [r["time"] for r in rows])
+    def set_matching(self, db: sqlite3.Connection, rows: Iterable[tuple[int, str | None, str | None, bool]]) -> None:
+        """Rows of (rowid, matching text or None when it is the text, removed JSON, furniture flag)."""
+        db.executemany("UPDATE segments SET match_text = ?, removed = ?, boilerplate = ?, cleaned = 1 WHERE rowid = ?",
+                       [(t, r, int(b), rowid) for rowid, t, r, b in rows])
 
     def pending_articles(self) -> list[int]:
         """Rowids of articles with a segment not yet embedded (or no language yet), in order."""
         return [int(r[0]) for r in self._db.execute(
             "SELECT a.rowid FROM articles a WHERE a.lang IS NULL OR EXISTS"
-            " (SELECT 1 FROM segments s WHERE s.article_id = a.id AND s.vector IS NULL) ORDER BY a.rowid")]
-
-    def language_sums(self) -> dict[str, tuple[np.ndarray[Any, Any], int]]:
-        """Per language: the sum of raw segment vectors and their count."""
-        sums: dict[str, tuple[np.ndarray[Any, Any], int]] = {}
-        for r in self._db.execute("SELECT vector, lang FROM segments WHERE vector IS NOT NULL"):
-            v = np.frombuffer(r["vector"], dtype=np.float32)
-            lang = str(r["lang"] or "other")
-            total, n = sums.get(lang, (np.zeros_like(v), 0))
-            sums[lang] = (total + v, n + 1)
-        return sums
+            " (SELECT 1 FROM segments s WHERE s.article_id = a.id AND s.vector IS NULL AND s.boilerplate = 0)"
+            " ORDER BY a.rowid")]
 
     # -- events -----------------------------------------------------------------------
     def replace_events(self, events: Sequence[EventJson]) -> None:

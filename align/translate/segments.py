@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..storage.store import SegmentRow, Store
+from ..storage.rows import SegmentRow
+from ..storage.store import Store
 from . import Translator, missing_message
 
 TRANSLATED = ("bg", "ru", "uk")  # translated into English; English itself needs nothing
