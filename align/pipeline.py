@@ -312,7 +312,7 @@ class Align:
         return {"id": a["id"], "outlet": a["outlet"], "title": a["title"], "url": a["url"],
                 "published": a["published"], "lang": a["lang"], "lang_code": a["lang_code"], "text": a["text"],
                 "ingested_at": a["ingested_at"], "encoding": a["encoding"], "encoding_note": a["encoding_note"],
-                "duplicate_of": a["duplicate_of"],
+                "duplicate_of": a["duplicate_of"], "removed": json.loads(a["removed"]) if a["removed"] else [],
                 "segments": [segment_json(s, self.sources_table) for s in self.store.article_segments(article_id)]}
 
     def segment_view(self, segment_id: str) -> SegmentView:

@@ -28,6 +28,11 @@ class FactJson(TypedDict):
     span: list[int]
 
 
+class RemovedJson(TypedDict):
+    text: str
+    why: str
+
+
 class SegmentJson(TypedDict):
     """One stored segment as every surface shows it."""
 
@@ -46,6 +51,7 @@ class SegmentJson(TypedDict):
     translation_reason: str | None
     sources: list[SourceJson]
     facts: list[FactJson]
+    removed: list[RemovedJson]  # page furniture left out of matching, and why (empty: nothing)
 
 
 class SegmentView(SegmentJson):
@@ -144,6 +150,7 @@ class ArticleJson(TypedDict):
     encoding: str | None
     encoding_note: str | None
     duplicate_of: str | None
+    removed: list[RemovedJson]  # page junk left out of ``text`` at ingest (the raw input keeps it)
     segments: list[SegmentJson]
 
 

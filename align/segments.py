@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .analysis.aliases import AliasTable
 from .analysis.compare import analyse
 from .records import BriefJson, SegmentJson
@@ -41,6 +43,7 @@ def segment_json(s: SegmentRow, table: AliasTable | None = None) -> SegmentJson:
         "translation_reason": None if s.translation else why_untranslated(s),
         "sources": [x.to_json() for x in found_sources],  # type: ignore[misc]
         "facts": [f.to_json() for f in found_facts],  # type: ignore[misc]
+        "removed": json.loads(s.removed) if s.removed else [],
     }
 
 

@@ -53,6 +53,11 @@ class FactOut(BaseModel):
     span: list[int]
 
 
+class Removed(BaseModel):
+    text: str
+    why: str
+
+
 class SegmentOut(Open):
     article_id: str
     segment_id: str
@@ -64,6 +69,29 @@ class SegmentOut(Open):
     translation_reason: str | None
     sources: list[Source]
     facts: list[FactOut]
+    removed: list[Removed] = Field(default_factory=list, description="page furniture left out of matching, and why")
+
+
+class Evidence(BaseModel):
+    segment_id: str
+    score: float = Field(description="the link model's probability that the two tell one story")
+    cosine: float
+    margin: float
+    hours_apart: float | None
+    rule: str
+    shared: list[str] = Field(description="entities, numbers and dates both segments state")
+    conflicting: list[str] = Field(description="counts or dates on which they disagree")
+
+
+class MemberOut(SegmentOut):
+    score: float | None = Field(description="the member's best link probability (null when alone)")
+    evidence: list[Evidence] = Field(description="why this member was joined: its links to other members")
+
+
+class Related(BaseModel):
+    event_id: str
+    score: float
+    shared: list[str]
 
 
 class Hit(SegmentOut):
@@ -111,7 +139,8 @@ class EventOut(Open):
     event_id: str
     title: str
     outlets: list[str]
-    members: list[SegmentOut]
+    members: list[MemberOut]
+    related: list[Related] = Field(default_factory=list, description="events of the same developing story")
 
 
 class EventsResponse(BaseModel):

@@ -137,7 +137,7 @@ def compare(a: Profile, b: Profile, rarity: Rarity) -> Evidence:
     both = set_a & set_b
     w_shared = sum(rarity.weight(k) for k in both)
     w_only = sum(rarity.weight(k) for k in set_a ^ set_b)
-    label = dict(zip(a.keys, a.labels, strict=True)) | dict(zip(b.keys, b.labels, strict=True))
+    label = dict(zip(b.keys, b.labels, strict=True)) | dict(zip(a.keys, a.labels, strict=True))
     shared_labels = [label[k] for k in a.keys if k in both]
     numbers = tuple(sorted(set(a.numbers) & set(b.numbers)))
     units_a = _by_unit(a.quantities)

@@ -21,6 +21,9 @@ and the ratio of lengths (a short text's vector is noisier); and the evidence of
 counts and dates). The link model (:mod:`align.events.model`, fitted on the development
 sets) turns them into the probability that the two tell one story: the link's ``score``.
 
+A story split into sections in one report and told in one piece in another links section by
+section through the whole article (:meth:`Scorer.article_links`).
+
 Rules. A link needs ``link_threshold``; inside one article (the author split those
 segments on purpose) and beyond ``time_window_hours`` (the same kind of report on another
 day) it needs ``link_threshold_strict``.
@@ -150,6 +153,7 @@ class Scorer:
             self.top.append(top)
         self.parallel = self._parallel()
         self._cache: dict[tuple[int, int], tuple[float, Evidence]] = {}
+        self.whole: dict[tuple[int, int], float] = {}  # pairs an article-level link covers
 
     def _parallel(self) -> dict[tuple[tuple[str, str], tuple[str, str]], float]:
         """For two sources, the share of the smaller one's segments whose mutual best match in the
@@ -197,7 +201,8 @@ class Scorer:
         return self.scores([(i, j)])[0]
 
     def scores(self, pairs: Sequence[tuple[int, int]]) -> list[tuple[float, Evidence]]:
-        """Probabilities and evidence of many pairs (one model call for those not scored yet)."""
+        """Probabilities and evidence of many pairs (one model call for those not scored yet). A pair
+        that an article-level link covers scores as the whole article does (:meth:`article_links`)."""
         keys = [(min(i, j), max(i, j)) for i, j in pairs]
         todo = sorted({k for k in keys if k not in self._cache})
         if todo:
@@ -205,7 +210,55 @@ class Scorer:
             probabilities = self.model.probability(np.asarray([x for x, _ in rows], dtype=np.float64))
             for k, (_, evidence), p in zip(todo, rows, probabilities, strict=True):
                 self._cache[k] = (float(p), evidence)
-        return [self._cache[k] for k in keys]
+        return [(max(self._cache[k][0], self.whole.get(k, 0.0)), self._cache[k][1]) for k in keys]
+
+    def article_links(self, scored: Sequence[tuple[tuple[int, int], float]]) -> list[tuple[int, int, float]]:
+        """Links of a story split differently in two reports: an article of several segments whose
+        *whole* tells one story with a segment of another source better than any of its parts does
+        (a story in three sections against the same story told in one), when most of its parts
+        point to that segment (probability at least ``related_threshold``). Every part is then linked
+        to it with the whole's probability. A live blog of several events is not such an article:
+        one of its entries matches the other report better than the mixture of all of them."""
+        parts: dict[str, list[int]] = {}
+        for i, node in enumerate(self.nodes):
+            parts.setdefault(node.article_id, []).append(i)
+        reach: dict[tuple[str, int], list[tuple[int, float]]] = {}
+        for (i, j), p in scored:
+            for x, y in ((i, j), (j, i)):
+                a = self.nodes[x].article_id
+                if len(parts[a]) > 1 and self.nodes[y].source != self.nodes[x].source \
+                        and p >= self.settings.related_threshold:
+                    reach.setdefault((a, y), []).append((x, p))
+        out = []
+        for (article, j), pointing in sorted(reach.items()):
+            if 2 * len(pointing) < len(parts[article]):
+                continue  # most parts must point to the other report
+            whole = self._whole(parts[article], j)
+            if whole >= self.settings.link_threshold and whole > max(p for _, p in pointing):
+                for i in parts[article]:
+                    self.whole[(min(i, j), max(i, j))] = whole
+                    out.append((i, j, whole))
+        return out
+
+    def _whole(self, segments: list[int], j: int) -> float:
+        """The link probability of an article as a whole (its segments pooled) with node ``j``."""
+        s = self.signals
+        vector = s.vectors[segments].sum(axis=0)
+        vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
+        keys = tuple(dict.fromkeys(k for i in segments for k in s.profiles[i].keys))
+        labels = tuple(dict.fromkeys(k for i in segments for k in s.profiles[i].labels))[: len(keys)]
+        merged = Profile(keys, labels if len(labels) == len(keys) else keys,
+                         tuple(dict.fromkeys(n for i in segments for n in s.profiles[i].numbers)),
+                         tuple(dict.fromkeys(q for i in segments for q in s.profiles[i].quantities)),
+                         tuple(dict.fromkeys(d for i in segments for d in s.profiles[i].dates)))
+        first, b = self.nodes[segments[0]], self.nodes[j]
+        length = sum(self.nodes[i].length for i in segments)
+        cos = float(vector @ s.vectors[j])
+        x = [cos, float(s.leads[segments[0]] @ s.leads[j]), 0.0, 0.0, 0.0,
+             self.parallel.get((first.source, b.source), 0.0), float(first.lang == b.lang),
+             abs(math.log(max(1, length) / max(1, b.length))), math.log(max(10, min(length, b.length))),
+             *compare(merged, s.profiles[j], s.rarity).features]
+        return float(self.model.probability(np.asarray([x], dtype=np.float64))[0])
 
     def scored(self) -> list[tuple[tuple[int, int], tuple[float, Evidence]]]:
         """Every pair scored so far (candidates, and pairs clustering asked about), in pair order."""
@@ -240,10 +293,17 @@ def links(scorer: Scorer) -> list[Link]:
     """Every candidate whose probability clears its rule's threshold, with its evidence."""
     out = []
     pairs = candidates(scorer.nodes, scorer.hood)
-    for (i, j), (p, evidence) in zip(pairs, scorer.scores(pairs), strict=True):
+    scored = scorer.scores(pairs)
+    for (i, j), (p, evidence) in zip(pairs, scored, strict=True):
         rule, needed = scorer.rule(i, j)
         if p >= needed:
             out.append(link_of(scorer, i, j, p, evidence, rule))
+    done = {(e.a, e.b) for e in out}
+    for i, j, p in scorer.article_links([(k, p) for k, (p, _) in zip(pairs, scored, strict=True)]):
+        key = (min(i, j), max(i, j))
+        if key not in done and scorer.rule(i, j)[0] != "far":
+            done.add(key)
+            out.append(link_of(scorer, key[0], key[1], p, scorer.score(i, j)[1], "article"))
     return out
 
 

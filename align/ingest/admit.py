@@ -6,6 +6,7 @@ two functions, so exact copies, reused ids and known content are treated the sam
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from ..dates import segment_time
@@ -39,9 +40,11 @@ def store_article(store: Store, db: sqlite3.Connection, item: ArticleInput,
     """Write an article and its segments inside the caller's transaction, and count its
     paragraphs (what recurs is page furniture); returns the segment count."""
     segments = segment(item.text, item.title)
+    removed = json.dumps([{"text": t[:300], "why": why} for t, why in item.removed], ensure_ascii=False) \
+        if item.removed else None
     row = ArticleRow(item.article_id, item.outlet, item.title or _title_of(item.text), item.url,
                      item.published, item.lang, item.text, item.raw, item.content_hash, item.source,
-                     item.encoding, item.encoding_note)
+                     item.encoding, item.encoding_note, removed)
     store.add_article(db, row)
     store.add_segments(db, (
         (f"{row.id}:{s.ord}", row.id, s.ord, s.start, s.end, s.kind, s.timestamp,

@@ -16,7 +16,7 @@ from typing import Any
 from ..dates import date_from_war_day, parse_published
 from ..errors import InputError, UnsupportedInput
 from ..settings import Settings
-from ..text.clean import clean_text, normalise
+from ..text.clean import clean, normalise
 from ..text.encoding import decode_bytes, repair_mojibake
 
 _FIELDS = {"outlet", "text", "html", "id", "title", "url", "published", "lang"}
@@ -37,6 +37,7 @@ class ArticleInput:
     lang: str | None = None
     encoding: str = "utf-8"
     encoding_note: str | None = None
+    removed: tuple[tuple[str, str], ...] = ()  # lines of page junk left out of ``text``, and why
 
     @property
     def content_hash(self) -> str:
@@ -100,7 +101,7 @@ def make_article(record: Any, source: str, raw: str, encoding: str = "utf-8",
         raise InputError("one of 'text' or 'html' is required")
     body = text if text is not None else _html_to_text(html or "")
     body, encoding_note = repair_mojibake(body)
-    cleaned = clean_text(body)
+    cleaned, junk = clean(body)
     if not re.search(r"[^\W_]", cleaned):
         raise UnsupportedInput("no article text left after removing markup and page junk")
     if len(cleaned) > max_chars:
@@ -123,6 +124,7 @@ def make_article(record: Any, source: str, raw: str, encoding: str = "utf-8",
         lang=lang.lower() if lang else None,
         encoding=encoding,
         encoding_note=encoding_note,
+        removed=tuple(junk),
     )
 
 

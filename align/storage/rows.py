@@ -24,6 +24,7 @@ class ArticleRow:
     source: str | None
     encoding: str | None = None
     encoding_note: str | None = None
+    removed: str | None = None  # JSON: lines of page junk left out of ``text``, and why
 
 
 @dataclass(frozen=True)

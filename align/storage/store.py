@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS articles (
     encoding_note TEXT,
     duplicate_of TEXT,
     text_hash TEXT,
+    removed TEXT,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS segments (
@@ -104,7 +105,7 @@ class Store(VectorColumns):
             with self._db:
                 self._db.executescript(_SCHEMA)
                 article_columns = {r[1] for r in self._db.execute("PRAGMA table_info(articles)")}
-                for name in ("encoding", "encoding_note", "duplicate_of", "text_hash"):
+                for name in ("encoding", "encoding_note", "duplicate_of", "text_hash", "removed"):
                     if name not in article_columns:
                         self._db.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
                 missing = self._db.execute("SELECT id, text FROM articles WHERE text_hash IS NULL").fetchall()
@@ -200,9 +201,9 @@ class Store(VectorColumns):
     def add_article(self, db: sqlite3.Connection, a: ArticleRow) -> None:
         db.execute(
             "INSERT INTO articles(id, outlet, title, url, published, lang_given, text, raw,"
-            " content_hash, source, encoding, encoding_note, text_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " content_hash, source, encoding, encoding_note, text_hash, removed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, a.outlet, a.title, a.url, a.published, a.lang_given, a.text, a.raw,
-             a.content_hash, a.source, a.encoding, a.encoding_note, text_hash(a.text)),
+             a.content_hash, a.source, a.encoding, a.encoding_note, text_hash(a.text), a.removed),
         )
 
     def add_segments(self, db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:

@@ -93,19 +93,32 @@ def is_junk_line(line: str) -> bool:
 
 def clean_text(text: str) -> str:
     """Remove page junk; keep paragraphs separated by one blank line."""
-    paragraphs = [p for p in _paragraphs(normalise(text)) if not is_junk_line(p)]
+    return clean(text)[0]
+
+
+def clean(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text without page junk (paragraphs separated by one blank line), and each line that
+    was removed with the reason."""
+    removed: list[tuple[str, str]] = []
+    paragraphs = []
+    for p in _paragraphs(normalise(text)):
+        if is_junk_line(p):
+            removed.append((p, "page furniture line"))
+        else:
+            paragraphs.append(p)
     # Leading one- or two-word lines are breadcrumbs ("Europe", "World news").
     while len(paragraphs) > 1 and len(paragraphs[0].split()) <= 2 and paragraphs[0][-1:] not in ".!?":
-        paragraphs.pop(0)
+        removed.append((paragraphs.pop(0), "breadcrumb"))
     kept: list[str] = []
     for i, para in enumerate(paragraphs):
         if _APPEAL_RE.search(para) or _BLURB_RE.search(para):
             # A site's name often stands alone on the line before its blurb.
             if kept and i > 0 and kept[-1] == paragraphs[i - 1] and para.startswith(kept[-1]):
-                kept.pop()
+                removed.append((kept.pop(), "site name before its blurb"))
+            removed.append((para, "appeal or site blurb"))
             continue
         kept.append(para)
-    return "\n\n".join(kept)
+    return "\n\n".join(kept), removed
 
 
 _BREAK_RE = re.compile(r"^\s*(?:[•▪●◦·*\-–—]\s|\d{1,2}[:.]\d{2}\b)")

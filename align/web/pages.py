@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..analysis.alignment import sentences_of
-from ..records import EventView, HitJson, SourceJson
+from ..records import EventView, HitJson, MemberJson, SourceJson
 
 STATIC = Path(__file__).resolve().parent / "static"
 VIEWS = ("both", "original", "translation")
@@ -135,6 +135,7 @@ def event_page(ev: EventView, view: str, links: Links = SERVER) -> str:
         aligned[a].append(b)
         aligned[b].append(a)
     columns: dict[str, list[str]] = defaultdict(list)
+    outlet_of = {m["segment_id"]: m["outlet"] for m in ev["members"]}
     for i, m in enumerate(ev["members"]):
         score = "" if m.get("score") is None else f" · score {m['score']:.2f}"
         if m.get("translation"):
@@ -149,7 +150,7 @@ def event_page(ev: EventView, view: str, links: Links = SERVER) -> str:
             f"{e(_span(m))}{e(score)}</div><div>{_badges(m.get('sources', []))}</div>"
             f"<div class=\"{'text' if m.get('lang') == 'en' else 'text original'}\" lang=\"{e(m.get('lang'))}\">"
             f"{_sentences(m['text'], f'm{i}', aligned)}</div>"
-            f"{translation}</article>")
+            f"{translation}{_why(m, outlet_of)}</article>")
     cols = "".join(f"<section class=\"column\" aria-label=\"{e(o)}\"><h2>{e(o)}</h2>{''.join(v)}</section>"
                    for o, v in sorted(columns.items()))
     current = ' aria-current="true"'
@@ -168,9 +169,30 @@ def event_page(ev: EventView, view: str, links: Links = SERVER) -> str:
              f"<th scope=\"col\">fact</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     missing = ev.get("missing_outlets", [])
     left_out = f"<p class=\"muted\">Not covered by: {e(', '.join(missing))}</p>" if missing else ""
+    related = "".join(
+        f"<li><a href=\"{e(links.event(r['event_id']))}\">{e(r['event_id'])}</a> <span class=\"muted\">"
+        f"{r['score']:.2f}{' · ' + e(', '.join(r['shared'][:6])) if r['shared'] else ''}</span></li>"
+        for r in ev.get("related", []))
+    related_block = ("<h2>Same developing story</h2><p class=\"muted\">Events linked by weaker evidence than one "
+                     f"event needs.</p><ul class=\"related\">{related}</ul>") if related else ""
     body = (f"<h1>{e(ev['title'])}</h1><p class=\"toggles\">Show: {toggles}</p>{left_out}"
-            f"<div class=\"columns\">{cols}</div><h2>Facts</h2>{facts}")
+            f"<div class=\"columns\">{cols}</div><h2>Facts</h2>{facts}{related_block}")
     return page(ev["title"], body, view=view, links=links)
+
+
+def _why(member: MemberJson, outlet_of: Mapping[str, str]) -> str:
+    """Why a member is in its event: its strongest links, with what they share or dispute."""
+    lines = []
+    for x in member.get("evidence", [])[:3]:
+        shared = ", ".join(x.get("shared", [])[:6]) or "similar wording"
+        conflict = f"; disagree on {', '.join(x['conflicting'])}" if x.get("conflicting") else ""
+        lines.append(f"<li>with {e(outlet_of.get(x['segment_id'], x['segment_id']))} ({x['score']:.2f}): "
+                     f"{e(shared)}{e(conflict)}</li>")
+    if not lines:
+        return ""
+    return (f"<details class=\"why\"><summary>Why joined</summary><p class=\"muted\">Score: the probability "
+            f"that two reports tell one story, from their similarity and the names, numbers and dates they "
+            f"share.</p><ul>{''.join(lines)}</ul></details>")
 
 
 def search_page(query: str, hits: Sequence[HitJson], titles: Mapping[str, str]) -> str:
