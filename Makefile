@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check bench eval clean
+.PHONY: install demo test test-fast check bench eval docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,10 @@ $(VENV)/.bench: $(STAMP)
 
 bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks.bench
+
+# The README's settings table, generated from align/settings.py (a test checks it).
+docs: $(STAMP)
+	$(BIN)/python -c "from pathlib import Path; from align.settings import write_readme; write_readme(Path('README.md'))"
 
 eval: $(STAMP)
 	$(BIN)/align eval

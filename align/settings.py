@@ -8,8 +8,8 @@ as keyword defaults read from this class, so the number is still written once.
 Values come, in rising priority, from the defaults below, a TOML file (``ALIGN_CONFIG`` or
 ``--config``), environment variables named ``ALIGN_<NAME>`` and explicit overrides (CLI
 flags). Unknown names in a file are an error, so a typo never silently does nothing. The
-README's settings table is generated from here (``python -m align.settings``) and a test
-checks that it is.
+README's settings table is generated from here (``make docs``: :func:`write_readme`) and a
+test checks that it is.
 """
 
 from __future__ import annotations
@@ -69,6 +69,9 @@ class Settings:
                                      "matching")
     link_threshold_strict: float = _setting(
         0.7, "Probability a link needs inside one article, or between segments further apart than the time window.",
+        "matching")
+    linkage_pairs: int = _setting(
+        400, "Most member pairs two groups are compared on (an even sample beyond it) when deciding a merge.",
         "matching")
     related_threshold: float = _setting(
         0.2, "Probability at which two events are shown as related (one developing story), not merged.", "matching")
@@ -230,5 +233,11 @@ def _coerce(name: str, value: Any) -> Any:
         raise InputError(f"setting {name}: {value!r} is not a valid {type(default).__name__}") from exc
 
 
-if __name__ == "__main__":
-    print(markdown_table())
+def write_readme(path: Path) -> None:
+    """Put the generated table between the README's settings markers."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(README_START), text.index(README_END)
+    path.write_text(f"{text[:start]}{README_START}\n{markdown_table()}\n{text[end:]}", encoding="utf-8")
+
+
+README_START, README_END = "<!-- settings:start -->", "<!-- settings:end -->"

@@ -11,8 +11,8 @@ import pytest
 from align.analysis.attribution import registry
 from align.analysis.entities import name_keys, names
 from align.events.evidence import Profile, Rarity, compare, profile
-from align.events.link import FEATURES
 from align.events.model import LinkModel
+from align.events.score import FEATURES
 from align.pipeline import Align
 
 TABLE = registry()

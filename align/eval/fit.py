@@ -28,6 +28,7 @@ import numpy as np
 from ..events import link
 from ..events.build import Matching
 from ..events.model import LinkModel, fit
+from ..events.score import FEATURES
 from ..settings import Settings
 from ..vectors.embed import Embedder
 from . import realnews
@@ -46,22 +47,21 @@ class Labelled:
 
 def unfitted() -> LinkModel:
     """A model that only computes features (for collecting them before any fit)."""
-    n = len(link.FEATURES)
-    return LinkModel(link.FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, 0.0)
+    n = len(FEATURES)
+    return LinkModel(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, 0.0)
 
 
 def candidate_rows(matching: Matching, label: Callable[[link.Node, link.Node], float | None]) -> list[tuple[list[float],
                                                                                                         float]]:
     """Features of every candidate link between different articles that ``label`` knows."""
-    rows = []
+    pairs, labels = [], []
     for i, j in link.candidates(matching.graph, matching.scorer.hood):
         a, b = matching.graph[i], matching.graph[j]
-        if a.article_id == b.article_id:
-            continue
-        y = label(a, b)
+        y = label(a, b) if a.article_id != b.article_id else None
         if y is not None:
-            rows.append((matching.scorer.features(i, j)[0], y))
-    return rows
+            pairs.append((i, j))
+            labels.append(y)
+    return list(zip(matching.scorer.matrix(pairs).tolist(), labels, strict=True))
 
 
 def collect(settings: Settings, embedder: Embedder, data: Path, work: Path | None = None,
@@ -118,7 +118,7 @@ def fit_sets(sets: list[Labelled], l2: float = 1.0) -> LinkModel:
     x = np.vstack([s.x for s in sets])
     y = np.concatenate([s.y for s in sets])
     weight = np.concatenate([np.full(len(s.y), len(y) / (len(sets) * len(s.y))) for s in sets])
-    model = fit(x, y, weight, link.FEATURES, l2=l2)
+    model = fit(x, y, weight, FEATURES, l2=l2)
     metrics = {}
     for s in sets:
         p = model.probability(s.x)

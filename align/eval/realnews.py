@@ -328,7 +328,7 @@ def article_pair_features(matching: Any, pairs: list[tuple[str, str]],
             out.append(None)
             continue
         i, j = _closest(matching, by_article[a], by_article[b])
-        out.append(matching.scorer.features(i, j)[0])
+        out.append(matching.scorer.features(i, j))
     return out
 
 

@@ -24,7 +24,7 @@ from ..segments import heading, segment_json
 from ..settings import Settings
 from ..storage.rows import Nodes, SegmentRow
 from ..storage.store import Store
-from . import cluster, link
+from . import cluster, link, score
 from .evidence import Profile, Rarity, profile
 from .model import LinkModel
 
@@ -86,7 +86,7 @@ class Matching:
     nodes: Nodes
     kept: list[int]  # positions in ``nodes`` taking part (republished copies left out)
     graph: list[link.Node]
-    scorer: link.Scorer
+    scorer: score.Scorer
 
     def position(self) -> dict[int, int]:
         """Segment rowid → its position in the graph."""
@@ -98,7 +98,7 @@ def prepare(nodes: Nodes, kept: list[int], hood: link.Neighbourhood, signals: li
     """The matching view of the stored segments at positions ``kept`` (``hood``, ``signals`` and
     ``lengths`` are theirs, by position in ``kept``)."""
     graph = graph_nodes(nodes, kept, lengths)
-    return Matching(nodes, kept, graph, link.Scorer(graph, hood, signals, model, settings))
+    return Matching(nodes, kept, graph, score.Scorer(graph, hood, signals, model, settings))
 
 
 def build_events(matching: Matching, rows: RowSource, republished: Mapping[str, list[Republisher]],
@@ -111,7 +111,7 @@ def build_events(matching: Matching, rows: RowSource, republished: Mapping[str, 
     event be reused instead of rendered again.
     """
     nodes, kept, graph, scorer = matching.nodes, matching.kept, matching.graph, matching.scorer
-    edges = link.links(scorer)
+    edges = score.links(scorer)
     groups = cluster.average_linkage(len(graph), edges, scorer, scorer.settings.cluster_threshold)
     inside: dict[int, list[link.Link]] = defaultdict(list)
     group_of = {i: g for g, members in enumerate(groups) for i in members}
@@ -144,20 +144,21 @@ def build_events(matching: Matching, rows: RowSource, republished: Mapping[str, 
         yield Built(event, ids, own)
 
 
-def _related(scorer: link.Scorer, group_of: Mapping[int, int],
+def _related(scorer: score.Scorer, group_of: Mapping[int, int],
              ids_of: Mapping[int, str]) -> dict[int, list[RelatedJson]]:
     """For each group, the other groups its members' scored pairs reach with at least
     ``related_threshold`` (best five, best first): one developing story told in several events."""
-    best: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {}
-    for (i, j), (p, evidence) in scorer.scored():
+    best: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {}
+    for (i, j), p in scorer.scored():
         a, b = group_of[i], group_of[j]
         if a != b and p >= scorer.settings.related_threshold:
             for key in ((a, b), (b, a)):
-                if p > best.get(key, (0.0, ()))[0]:
-                    best[key] = (p, evidence.shared)
+                if p > best.get(key, (0.0, (0, 0)))[0]:
+                    best[key] = (p, (i, j))
     out: dict[int, list[RelatedJson]] = {}
-    for (a, b), (p, shared) in best.items():
-        out.setdefault(a, []).append({"event_id": ids_of[b], "score": round(p, 4), "shared": list(shared)})
+    for (a, b), (p, (i, j)) in best.items():
+        out.setdefault(a, []).append({"event_id": ids_of[b], "score": round(p, 4),
+                                      "shared": list(scorer.evidence(i, j).shared)})
     return {g: sorted(found, key=lambda r: (-r["score"], r["event_id"]))[:5] for g, found in out.items()}
 
 

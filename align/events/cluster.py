@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import heapq
 
-from .link import Link, Scorer
+from .link import Link
+from .score import Scorer
 
 
 def average_linkage(n: int, links: list[Link], scorer: Scorer, threshold: float) -> list[list[int]]:
@@ -54,9 +55,13 @@ def average_linkage(n: int, links: list[Link], scorer: Scorer, threshold: float)
 
 def linkage(group_a: list[int], group_b: list[int], scorer: Scorer) -> float:
     """Mean link probability over the pairs of two groups (pairs inside one article left out,
-    unless they are all there is)."""
+    unless they are all there is). Large groups are compared on an even sample of their pairs
+    (``linkage_pairs``), so one huge story never makes grouping quadratic."""
     nodes = scorer.nodes
     pairs = [(i, j) for i in group_a for j in group_b if nodes[i].article_id != nodes[j].article_id]
     pairs = pairs or [(i, j) for i in group_a for j in group_b]
-    scores = scorer.scores(pairs)
-    return sum(p for p, _ in scores) / len(scores)
+    limit = scorer.settings.linkage_pairs
+    if len(pairs) > limit:
+        step = len(pairs) / limit
+        pairs = [pairs[int(k * step)] for k in range(limit)]
+    return float(scorer.probabilities(pairs).mean())

@@ -15,8 +15,12 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
 
 from ..analysis.aliases import AliasTable
 from ..analysis.compare import analyse
@@ -111,7 +115,19 @@ class Rarity:
         """Inverse document frequency, smoothed; a key seen once weighs most."""
         return math.log((self.total + 1) / (self.counts.get(key, 0) + 1)) + 1.0 if self.total else 1.0
 
+    def weights(self, keys: Iterable[str]) -> float:
+        """The summed weight of keys (cached per key: stores ask about the same names again)."""
+        cache = self.__dict__.setdefault("_cache", {})
+        total = 0.0
+        for k in keys:
+            w = cache.get(k)
+            if w is None:
+                w = cache[k] = self.weight(k)
+            total += w
+        return total
 
+
+UNCOUNTED = {"percent", "year", "day"}  # units whose values differ in one story (a rate, an age, a span)
 EVIDENCE_FEATURES = ("ents_shared", "ents_only", "ents_jaccard", "numbers_shared", "quantity_conflict",
                      "dates_shared", "dates_conflict")
 
@@ -135,15 +151,15 @@ def compare(a: Profile, b: Profile, rarity: Rarity) -> Evidence:
     """The evidence two segments' profiles give for (and against) one story."""
     set_a, set_b = set(a.keys), set(b.keys)
     both = set_a & set_b
-    w_shared = sum(rarity.weight(k) for k in both)
-    w_only = sum(rarity.weight(k) for k in set_a ^ set_b)
+    w_shared = rarity.weights(both)
+    w_only = rarity.weights(set_a ^ set_b)
     label = dict(zip(b.keys, b.labels, strict=True)) | dict(zip(a.keys, a.labels, strict=True))
     shared_labels = [label[k] for k in a.keys if k in both]
     numbers = tuple(sorted(set(a.numbers) & set(b.numbers)))
     units_a = _by_unit(a.quantities)
     units_b = _by_unit(b.quantities)
     conflicts = [f"{unit}: {_fmt(units_a[unit])} vs {_fmt(units_b[unit])}" for unit in sorted(units_a.keys()
-                 & units_b.keys()) if not units_a[unit] & units_b[unit] and unit not in {"percent", "year", "day"}]
+                 & units_b.keys()) if not units_a[unit] & units_b[unit] and unit not in UNCOUNTED]
     dates_a, dates_b = set(a.dates), set(b.dates)
     date_conflict = bool(dates_a and dates_b and not dates_a & dates_b)
     if date_conflict:
@@ -161,6 +177,65 @@ def compare(a: Profile, b: Profile, rarity: Rarity) -> Evidence:
     )
     return Evidence(tuple(shown), tuple(label[k] for k in a.keys if k not in both),
                     tuple(label[k] for k in b.keys if k not in both), numbers, tuple(conflicts), features)
+
+
+class EvidenceMatrix:
+    """The evidence features of many pairs at once, as :func:`compare` defines them.
+
+    Each kind of evidence is a sparse node × value matrix (entity keys weighted by rarity,
+    numbers, days, units, counts of a unit); a pair's shared values are the row-wise products,
+    so a hundred thousand candidate links cost a few sparse multiplications, not a loop."""
+
+    def __init__(self, profiles: Sequence[Profile], rarity: Rarity) -> None:
+        n = len(profiles)
+        keys = _matrix([p.keys for p in profiles], n)
+        self.keys, vocabulary = keys
+        self.weights = np.zeros(self.keys.shape[1], dtype=np.float64)  # one column even with no keys at all
+        self.weights[: len(vocabulary)] = [rarity.weight(k) for k in vocabulary]
+        self.total = np.asarray(self.keys @ self.weights).ravel()
+        self.numbers = _matrix([p.numbers for p in profiles], n)[0]
+        self.dates = _matrix([p.dates for p in profiles], n)[0]
+        counted = [[(u, v) for v, u in p.quantities if u not in UNCOUNTED] for p in profiles]
+        self.units, units = _matrix([[u for u, _ in q] for q in counted], n)
+        self.counts, pairs = _matrix(counted, n)
+        column = {u: c for c, u in enumerate(units)}
+        unit_of = np.asarray([column[u] for u, _ in pairs], dtype=np.int64)
+        self.to_unit = sparse.csr_matrix((np.ones(len(pairs)), (np.arange(len(pairs)), unit_of)),
+                                         shape=(self.counts.shape[1], self.units.shape[1]))
+        self.has_dates = np.asarray(self.dates.getnnz(axis=1) > 0)
+
+    def features(self, a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Rows of :data:`EVIDENCE_FEATURES` for the pairs (``a[k]``, ``b[k]``)."""
+        shared = np.asarray(self.keys[a].multiply(self.keys[b]) @ self.weights).ravel()
+        only = self.total[a] + self.total[b] - 2 * shared
+        both_units = _rows(self.units[a].multiply(self.units[b]))
+        agreeing = _rows((self.counts[a].multiply(self.counts[b]) @ self.to_unit) > 0)
+        dates_shared = _rows(self.dates[a].multiply(self.dates[b])) > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            jaccard = np.where(shared + only > 0, shared / (shared + only), 0.0)
+        return np.column_stack([
+            np.log1p(shared), np.log1p(only), jaccard,
+            np.minimum(3, _rows(self.numbers[a].multiply(self.numbers[b]))),
+            np.minimum(2, both_units - agreeing),
+            dates_shared.astype(np.float64),
+            (self.has_dates[a] & self.has_dates[b] & ~dates_shared).astype(np.float64),
+        ])
+
+
+def _matrix(rows: Sequence[Iterable[Any]], n: int) -> tuple[Any, list[Any]]:
+    """A binary node × value CSR matrix and its value list."""
+    column: dict[Any, int] = {}
+    indptr, indices = [0], []
+    for values in rows:
+        for v in dict.fromkeys(values):
+            indices.append(column.setdefault(v, len(column)))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    return sparse.csr_matrix((data, indices, indptr), shape=(n, max(1, len(column)))), list(column)
+
+
+def _rows(m: Any) -> np.ndarray[Any, Any]:
+    return np.asarray(m.sum(axis=1), dtype=np.float64).ravel()
 
 
 def _by_unit(quantities: Iterable[tuple[float, str]]) -> Mapping[str, set[float]]:
