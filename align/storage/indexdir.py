@@ -29,7 +29,7 @@ from ..errors import IndexCorrupt, IndexMismatch
 from ..settings import Settings
 from ..vectors import centre
 from ..vectors.ann import Ann
-from ..vectors.embed import Embedder
+from ..vectors.embed import Embedder, agreement_note, known_space, space_of
 from .files import atomic_write, read_npz, write_npz, write_text
 from .store import Store
 
@@ -83,7 +83,9 @@ class ReadWriteLock:
 class IndexDir:
     """An opened index directory bound to one embedder."""
 
-    def __init__(self, path: Path, embedder: Embedder, settings: Settings) -> None:
+    def __init__(self, path: Path, embedder: Embedder, settings: Settings, *, reembed: bool = False) -> None:
+        """Open (or create) ``path`` for ``embedder``; ``reembed`` lets a different vector space take
+        it over: its stored vectors are forgotten (``reembedding`` then names the old embedder)."""
         self.path = path
         self.embedder = embedder
         self.settings = settings
@@ -93,28 +95,54 @@ class IndexDir:
             for stale in path.glob(pattern):
                 stale.unlink(missing_ok=True)
         self.manifest_path = path / "manifest.json"
-        self.manifest = self._check_manifest()
+        self.reembedding: str | None = None
+        self.manifest = self._check_manifest(reembed)
         self.store = Store(path / "store.sqlite")
+        if self.reembedding:
+            with self.store.transaction() as db:
+                self.store.reset_vectors(db, [int(r) for r in self.store.vector_ids()])
+            self.store.set_meta("events_stale", "1")
         self.means = self._load_means()
         self.ann = self._load_or_rebuild()
 
     # -- manifest ---------------------------------------------------------------------
-    def _check_manifest(self) -> dict[str, Any]:
+    def _check_manifest(self, reembed: bool) -> dict[str, Any]:
+        """The manifest, checked against this run's embedder.
+
+        Another backend that computes the same vector space (measured agreement, see
+        :func:`~align.vectors.embed.space_of`) is accepted and recorded; a different space is
+        refused, unless this run may re-embed (``align build``), which then forgets every
+        stored vector so the build embeds them all again."""
+        space = space_of(self.embedder)
         if self.manifest_path.exists():
             try:
                 manifest: dict[str, Any] = json.loads(self.manifest_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise IndexCorrupt(f"{self.manifest_path}: unreadable manifest: {exc}") from exc
-            if manifest.get("embedder") != self.embedder.name or manifest.get("dim") != self.embedder.dim:
+            built = str(manifest.get("embedder"))
+            built_space = str(manifest.get("space") or known_space(built))
+            if manifest.get("dim") == self.embedder.dim and built_space == space:
+                if self.embedder.name not in manifest.get("embedders", [built]):
+                    manifest["embedders"] = [*manifest.get("embedders", [built]), self.embedder.name]
+                    manifest["space"] = space
+                    manifest["agreement"] = agreement_note(self.embedder)
+                    self._write_manifest(manifest)
+                return manifest
+            if not reembed:
                 raise IndexMismatch(
-                    f"{self.path} was built with embedder {manifest.get('embedder')!r} "
-                    f"(dim {manifest.get('dim')}); this run uses {self.embedder.name!r} "
-                    f"(dim {self.embedder.dim}). Use another --index-dir or the same embedder."
+                    f"{self.path} was built with embedder {built!r} (dim {manifest.get('dim')}, vector space "
+                    f"{built_space!r}); this run uses {self.embedder.name!r} (dim {self.embedder.dim}, space "
+                    f"{space!r}). Run `align build` with this embedder to re-embed the index, or use "
+                    "another --index-dir or the same embedder."
                 )
-            return manifest
+            self.reembedding = built
+            for name in ("prior.npz", "means.npz", "vectors.faiss"):
+                (self.path / name).unlink(missing_ok=True)
         manifest = {
             "format": FORMAT_VERSION,
             "embedder": self.embedder.name,
+            "embedders": [self.embedder.name],
+            "space": space,
             "dim": self.embedder.dim,
             "metric": "inner_product",
             "vectors": "segment = mean of sentence vectors, language mean removed, L2-normalised",

@@ -86,6 +86,17 @@ def normalise(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
+def with_content(texts: list[str]) -> tuple[list[str], list[int]]:
+    """Normalised texts that have content, and their positions; the rest get zero vectors.
+
+    Embedders return a plausible unit vector for an empty string, which would then match
+    every other empty string: that must never reach the index.
+    """
+    cleaned = [normalise(t).strip() for t in texts]
+    keep = [i for i, t in enumerate(cleaned) if t]
+    return [cleaned[i] for i in keep], keep
+
+
 def is_junk_line(line: str) -> bool:
     """True when a whole line is page furniture rather than article text."""
     return bool(_JUNK_LINE_RE.match(line))

