@@ -75,14 +75,37 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    hits = _open(args).search(" ".join(args.text), k=args.k, outlet=args.outlet, lang=args.lang, quotes=args.quotes)
+    hits = _open(args).search(" ".join(args.text), k=args.k, outlet=args.outlet, lang=args.lang, quotes=args.quotes,
+                              granularity=args.granularity)
     for hit in hits:
         if args.json:
             print(json.dumps(hit, ensure_ascii=False))
         else:
             print(f"{hit['score']:.3f}  {hit['outlet']:<14} {hit['lang']:<5} {hit['segment_id']:<24} {hit['title']}")
+            if hit.get("granularity") == "sentence" and hit.get("sentence"):
+                print(f"       » {hit['sentence']}")
     if not hits and not args.json:
         print("no matches", file=sys.stderr)
+    return 0
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    found = _open(args).claims(" ".join(args.text), k=args.k, outlet=args.outlet, lang=args.lang)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+        return 0
+    if not found["count"]:
+        print("no segment carries this claim", file=sys.stderr)
+    for entry in found["outlets"]:
+        print(f"{entry['outlet']} ({', '.join(entry['langs'])})"
+              + (f" — attributes it to {', '.join(found['sources'][entry['outlet']])}"
+                 if found["sources"][entry["outlet"]] else ""))
+        for r in entry["reports"]:
+            mark = "FIRST " if r["earliest"] else "      "
+            print(f"  {mark}{r['when'] or 'undated':<19} {r['score']:.3f}  {r['segment_id']}  » {r['sentence']}")
+    for row in found["facts_differ"]:
+        cells = "; ".join(f"{o}: {', '.join(c['values']) or '—'}" for o, c in row["cells"].items())
+        print(f"differs: {row['kind']} {row['about']}: {cells}")
     return 0
 
 
@@ -283,7 +306,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outlet")
     p.add_argument("--lang", choices=["bg", "ru", "uk", "en", "other"])
     p.add_argument("--quotes", help="only segments citing this source (e.g. TASS)")
+    p.add_argument("--granularity", choices=["auto", "sentence", "segment"], default="auto",
+                   help="compare with single sentences or whole segments (auto: by the query's length)")
     p.add_argument("--json", action="store_true", help="one JSON hit per line")
+    p = add("claims", cmd_claims, "which outlets carried a sentence (a claim, a quote, a number), first report marked")
+    p.add_argument("text", nargs="+")
+    p.add_argument("--k", type=int, default=50, help="candidates weighed")
+    p.add_argument("--outlet")
+    p.add_argument("--lang", choices=["bg", "ru", "uk", "en", "other"])
+    p.add_argument("--json", action="store_true", help="the whole answer as one JSON object")
     p = add("detect", cmd_detect, "print the language (bg, ru, uk, en, other) of each line")
     p.add_argument("file", nargs="?", type=Path)
     p = add("models", cmd_models, "list, install or remove Argos translation packages")

@@ -22,6 +22,7 @@ import numpy as np
 from .analysis.alignment import align_sentences
 from .analysis.attribution import registry
 from .analysis.compare import compare_texts
+from .claims import claim_view
 from .dates import bound, naive, parse_time
 from .errors import InputError, NotFound
 from .events import link
@@ -33,17 +34,19 @@ from .events.view import event_view
 from .ingest import ArticleInput, Problem, make_article, read_paths
 from .ingest.admit import admit, store_article
 from .ingest.boilerplate import clean
-from .records import ArticleJson, ComparisonJson, EventJson, EventView, HitJson, SegmentView
-from .search import filters, ranked
+from .records import ArticleJson, ClaimsJson, ComparisonJson, EventJson, EventView, HitJson, SegmentView
+from .search import filters, granularity_for, ranked
 from .segments import brief, segment_json
 from .settings import Settings
 from .storage.indexdir import IndexDir
 from .storage.lock import IndexLock
+from .storage.rows import SegmentRow
 from .text.detect import TARGETS, article_lang, detect, segment_lang
+from .text.sentences import sentence_spans
 from .translate import Translator
 from .translate.segments import TRANSLATED, translate_stored
 from .vectors.centre import centre_key
-from .vectors.embed import Embedder, embed_texts, make_embedder
+from .vectors.embed import Embedded, Embedder, embed_texts, make_embedder
 from .vectors.queries import QueryVectors
 
 T = TypeVar("T")
@@ -191,6 +194,7 @@ class Align:
             embedded = embed_texts(self.embedder, [s.matching for s in batch])
             with self.store.transaction() as db:
                 self.store.set_vectors(db, [s.rowid for s in batch], embedded.vectors, embedded.leads)
+                self._store_sentences(db, batch, embedded)
                 self.store.set_profiles(db, [(s.rowid, profile(s.matching, s.lang, self.sources_table).to_json())
                                              for s in batch])
             done.append(embedded.vectors)
@@ -201,9 +205,29 @@ class Align:
             report.recentred = self.index.add([s.rowid for s in todo], raw, langs)
             self._store_densities([s.rowid for s in todo], raw, langs)
             report.indexed = len(todo)
+        self._backfill_sentences()
         report.translated, report.untranslated = translate_stored(
             self.store, self.translator, self.store.untranslated(TRANSLATED), step, self._progress)
         return report
+
+    def _store_sentences(self, db: Any, segments: list[SegmentRow], embedded: Embedded) -> None:
+        """Each segment's sentence vectors, with where each sentence lies in the segment's text."""
+        for s, parts, vectors in zip(segments, embedded.texts, embedded.sentences, strict=True):
+            self.store.set_sentences(db, s.rowid, sentence_spans(s.text, parts), vectors)
+
+    def _backfill_sentences(self) -> None:
+        """Sentence vectors of segments embedded before they were kept (an older index): embedded
+        again once, their segment vectors left as they are."""
+        missing = self.store.unsentenced()
+        step = self.settings.embed_batch_segments
+        for lo in self._progress(range(0, len(missing), step), "sentence vectors",
+                                 total=-(-len(missing) // step)):
+            batch = missing[lo : lo + step]
+            embedded = embed_texts(self.embedder, [s.matching for s in batch])
+            with self.store.transaction() as db:
+                self._store_sentences(db, batch, embedded)
+        if missing:
+            self.index.sync_sentences()
 
     def _store_densities(self, rowids: list[int], raw: np.ndarray[Any, Any], langs: list[str]) -> None:
         """Densities of newly indexed segments (their neighbours' mean similarity, self excluded),
@@ -275,11 +299,13 @@ class Align:
     def search(
         self, text: str, k: int = 10, outlet: str | None = None, lang: str | None = None,
         quotes: str | None = None, since: str | None = None, until: str | None = None,
-        timings: dict[str, float] | None = None,
+        timings: dict[str, float] | None = None, granularity: str = "auto",
     ) -> list[HitJson]:
         """Segments most similar to ``text`` (any of the four languages), best first.
 
-        Pass a dict as ``timings`` to learn how the time split: ``embed_ms`` and ``total_ms``.
+        ``granularity``: ``sentence``, ``segment`` or ``auto`` (by the query's length, see
+        :func:`~align.search.granularity_for`). Pass a dict as ``timings`` to learn how the time
+        split: ``embed_ms`` and ``total_ms``.
         """
         started = time.perf_counter()
         if not text or not text.strip():
@@ -287,16 +313,24 @@ class Align:
         if k < 1:
             raise InputError("k must be at least 1")
         keep = filters(outlet, lang, quotes, since, until, self.sources_table)
+        by = granularity_for(text, granularity, self.settings)
         found = detect(text)
         embed_started = time.perf_counter()
         query = self.index.centred(self.queries.vector(text)[None], [centre_key(found.lang, found.code)])
         embed_ms = 1000 * (time.perf_counter() - embed_started)
-        hits = ranked(self.index, query, k, keep, self.settings, self.sources_table, self.event_index())
+        hits = ranked(self.index, query, k, keep, self.settings, self.sources_table, self.event_index(), by)
         for hit in hits:
             hit["query_lang"] = found.lang
         if timings is not None:
             timings.update(embed_ms=round(embed_ms, 2), total_ms=round(1000 * (time.perf_counter() - started), 2))
         return hits
+
+    def claims(self, text: str, k: int = 50, outlet: str | None = None, lang: str | None = None,
+               since: str | None = None, until: str | None = None) -> ClaimsJson:
+        """Every stored segment that carries the sentence ``text``, by outlet and time (see
+        :mod:`align.claims`); ``k`` bounds how many candidates are weighed."""
+        hits = self.search(text, k=k, outlet=outlet, lang=lang, since=since, until=until, granularity="sentence")
+        return claim_view(text, hits, self.settings.claim_cosine)
 
     def similar(self, segment_id: str, k: int = 10, other_outlets: bool = True) -> list[HitJson]:
         """The stored segments nearest to one segment, from other outlets unless told otherwise."""
@@ -353,8 +387,9 @@ class Align:
         """Aligned sentence pairs of an event's members (cached per event and version of events)."""
         key = (self.store.meta("events_version"), event["event_id"])
         if key not in self._alignments:
+            stored = self.store.sentences_of_ids([m["segment_id"] for m in event["members"]])
             self._alignments[key] = align_sentences(event["members"], self.embedder, self.index.centred,
-                                                    self.settings.sentence_align_floor)
+                                                    self.settings.sentence_align_floor, stored)
         return self._alignments[key]
 
     def event_index(self) -> dict[str, str]:

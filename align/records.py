@@ -135,6 +135,11 @@ class HitJson(SegmentJson):
     margin: float
     event_id: str | None
     query_lang: NotRequired[str]
+    granularity: NotRequired[str]  # "sentence" or "segment": how the hit was ranked
+    sentence: NotRequired[str | None]  # the hit's sentence nearest the query
+    sentence_span: NotRequired[list[int] | None]  # its [start, end) in the segment's text
+    sentence_cosine: NotRequired[float]
+    sentence_score: NotRequired[float]  # 0..1: how surely that sentence carries the query's claim
 
 
 class ArticleJson(TypedDict):
@@ -167,3 +172,30 @@ class ComparisonJson(TypedDict):
     b: BriefJson
     sources: dict[str, list[str]]
     facts: dict[str, list[dict[str, Any]]]
+
+
+class ClaimReportJson(HitJson):
+    """One segment carrying a claim, as ``/api/claims`` lists it."""
+
+    when: str | None  # "YYYY-MM-DD HH:MM" of the segment or its article ("YYYY-MM-DD" when only the day is known)
+    earliest: bool  # the first report of the claim (every report at that first time)
+
+
+class ClaimOutletJson(TypedDict):
+    outlet: str
+    langs: list[str]
+    first: str | None
+    reports: list[ClaimReportJson]
+
+
+class ClaimsJson(TypedDict):
+    """Every stored segment that carries a claim, by outlet in order of first report."""
+
+    query: str
+    threshold: float
+    count: int
+    earliest: list[str]  # segment ids of the first report(s)
+    outlets: list[ClaimOutletJson]
+    sources: dict[str, list[str]]  # outlet -> whom its reports attribute the claim to
+    facts_differ: list[FactRow]  # facts the versions state differently
+

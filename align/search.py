@@ -9,6 +9,7 @@ candidate list is widened until ``k`` hits pass or nothing is left.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -17,14 +18,18 @@ import numpy as np
 from .analysis.aliases import AliasTable
 from .analysis.attribution import quotes, sources
 from .dates import bound, naive, parse_time
+from .errors import InputError
 from .events import link
 from .records import HitJson
 from .segments import segment_json
 from .settings import Settings
 from .storage.indexdir import IndexDir
 from .storage.rows import SegmentRow
+from .text.sentences import split_sentences
+from .vectors.centre import centre_key
 
 Keep = Callable[[SegmentRow], bool]
+GRANULARITIES = ("auto", "sentence", "segment")
 
 
 def quotes_source(text: str, name: str, table: AliasTable | None = None) -> bool:
@@ -47,29 +52,127 @@ def filters(outlet: str | None, lang: str | None, quotes_name: str | None, since
     return keep
 
 
+def granularity_for(text: str, asked: str, settings: Settings) -> str:
+    """``sentence`` or ``segment``: what ``auto`` means for this query. A single sentence (a claim,
+    a quote, a number) is diluted in a segment's mean vector, so it is compared sentence by
+    sentence; a paragraph carries enough to be compared with whole segments."""
+    if asked not in GRANULARITIES:
+        raise InputError(f"unknown granularity {asked!r}: use one of {', '.join(GRANULARITIES)}")
+    if asked != "auto":
+        return asked
+    one = len(split_sentences(text)) <= 1 and len(text.strip()) <= settings.sentence_query_chars
+    return "sentence" if one else "segment"
+
+
+def _margin(cos: float, q_density: float, density: float | None) -> float:
+    # Each segment's density as stored by build or match; the query's own where none is
+    # stored yet (measuring it here would cost one more FAISS search per hit).
+    dens = density if density is not None else q_density
+    return cos / max(1e-6, (q_density + float(dens)) / 2)
+
+
+def _candidates(index: IndexDir, query: np.ndarray[Any, Any], wanted: int, by_sentence: bool
+                ) -> tuple[list[int], float, float]:
+    """Candidate segment rowids (nearest first), the query's segment density and, searching by
+    sentence, its sentence background (0 otherwise)."""
+    sims, ids = index.search(query, wanted)
+    found = [int(i) for i in ids[0] if i >= 0]
+    q_density = float(link.density(sims, index.settings.match_k)[0])
+    if not by_sentence:
+        return found, q_density, 0.0
+    s_sims, s_ids = index.search_sentences(query, wanted * 4)
+    owners = index.store.sentence_rows([int(i) for i in s_ids[0] if i >= 0])
+    seen = set(found)
+    for i in s_ids[0]:
+        seg = owners[int(i)][0] if int(i) in owners else None
+        if seg is not None and seg not in seen:
+            seen.add(seg)
+            found.append(seg)
+    return found, q_density, sentence_background(s_sims[0], index.settings)
+
+
+def sentence_background(sims: np.ndarray[Any, Any], settings: Settings) -> float:
+    """How similar the query's ordinary sentence neighbours are: the mean similarity at ranks
+    ``sentence_background_skip`` onward (``match_k`` of them). A margin over the nearest few would
+    shrink with every outlet that carries a sentence word for word; past the first ranks, the
+    neighbours are what any sentence of the topic looks like."""
+    ordered = np.sort(sims[sims > -1e30])[::-1]
+    skip = min(settings.sentence_background_skip, max(0, len(ordered) - settings.match_k))
+    tail = ordered[skip : skip + settings.match_k]
+    return float(tail.mean()) if len(tail) else 0.0
+
+
+def best_sentences(index: IndexDir, query: np.ndarray[Any, Any], rows: list[SegmentRow]
+                   ) -> dict[int, tuple[float, int, tuple[int, int]]]:
+    """Per segment rowid: its sentence nearest the query (cosine, position, span in its text),
+    from the stored sentence vectors, centred as the index centres them (max-sim)."""
+    stored = index.store.sentences_of([s.rowid for s in rows])
+    held = [s for s in rows if s.rowid in stored]
+    if not held:
+        return {}
+    raw = np.concatenate([stored[s.rowid][1] for s in held])
+    keys = [centre_key(s.lang, s.lang_code) for s in held for _ in stored[s.rowid][0]]
+    sims = index.centred(raw, keys) @ query[0]
+    out: dict[int, tuple[float, int, tuple[int, int]]] = {}
+    at = 0
+    for s in held:
+        spans = stored[s.rowid][0]
+        best = int(np.argmax(sims[at : at + len(spans)]))
+        out[s.rowid] = (float(sims[at + best]), best, spans[best])
+        at += len(spans)
+    return out
+
+
+def claim_score(cosine: float, settings: Settings) -> float:
+    """0..1: how surely a sentence at this centred cosine to the query carries the same claim
+    (0.5 at ``claim_cosine``; calibrated on WMT22 sentences and their translations, where the
+    best sentence of any other document stays under it, ``align eval --only wmt``)."""
+    return 1.0 / (1.0 + math.exp(-(cosine - settings.claim_cosine) / settings.claim_width))
+
+
 def ranked(index: IndexDir, query: np.ndarray[Any, Any], k: int, keep: Keep, settings: Settings,
-           table: AliasTable, event_of: Mapping[str, str]) -> list[HitJson]:
-    """Nearest stored segments that pass ``keep``, with calibrated margin scores."""
+           table: AliasTable, event_of: Mapping[str, str], granularity: str = "segment") -> list[HitJson]:
+    """Nearest stored segments that pass ``keep``, with calibrated margin scores.
+
+    By ``segment``, hits are ranked by the segment's margin, as they always were; by
+    ``sentence``, candidates also come from the sentence index and are ranked by a weighted
+    sum of the best sentence's margin (over the query's sentence background) and the
+    segment's. Either way each hit names its sentence nearest the query."""
     store = index.store
+    by_sentence = granularity == "sentence"
     wanted = max(settings.search_candidates, k * 4)
     while True:  # widen the candidate list until the filters leave k hits or nothing is left
-        sims, ids = index.search(query, wanted)
-        valid = [(float(s), int(i)) for s, i in zip(sims[0], ids[0], strict=True) if i >= 0]
-        rows = store.segments_by_rowid([i for _, i in valid])
-        hits = [(s, rows[i]) for s, i in valid if i in rows and keep(rows[i])]
-        if len(hits) >= k or len(valid) < wanted:
+        found, q_density, s_density = _candidates(index, query, wanted, by_sentence)
+        rows = store.segments_by_rowid(found)
+        kept = [rows[i] for i in found if i in rows and keep(rows[i])]
+        if len(kept) >= k or len(found) < wanted:
             break
         wanted *= 4
-    hits = hits[:k]
-    if not hits:
+    if not by_sentence:
+        kept = kept[:k]
+    if not kept:
         return []
-    q_density = float(link.density(sims[:, :], settings.match_k)[0])
+    cosines = index.reconstruct([s.rowid for s in kept]) @ query[0]
+    sentences = best_sentences(index, query, kept)
+    scored = []
+    for cos, s in zip(cosines.tolist(), kept, strict=True):
+        margin = _margin(cos, q_density, s.density)
+        best = sentences.get(s.rowid)
+        if by_sentence and best is not None:
+            w = settings.sentence_rank_weight
+            margin = w * best[0] / max(settings.sentence_background_floor, s_density) + (1 - w) * margin
+        scored.append((margin, cos, s, best))
+    if by_sentence:
+        scored.sort(key=lambda x: -x[0])
     out: list[HitJson] = []
-    for cos, s in hits:
-        # Each segment's density as stored by build or match; the query's own where none is
-        # stored yet (measuring it here would cost one more FAISS search per hit).
-        dens = s.density if s.density is not None else q_density
-        margin = cos / max(1e-6, (q_density + float(dens)) / 2)
-        out.append(cast(HitJson, {**segment_json(s, table), "score": round(link.calibrate(margin, settings), 4),
-                                  "cosine": round(cos, 4), "margin": round(margin, 4), "event_id": event_of.get(s.id)}))
+    for margin, cos, s, best in scored[:k]:
+        hit = {**segment_json(s, table), "score": round(link.calibrate(margin, settings), 4),
+               "cosine": round(cos, 4), "margin": round(margin, 4), "event_id": event_of.get(s.id),
+               "granularity": granularity}
+        if best is not None:
+            hit.update(sentence=s.text[best[2][0]: best[2][1]] if best[2][0] >= 0 else None,
+                       sentence_span=list(best[2]) if best[2][0] >= 0 else None,
+                       sentence_cosine=round(best[0], 4))
+            hit["sentence_score"] = round(claim_score(best[0], settings), 4)
+        out.append(cast(HitJson, hit))
     return out

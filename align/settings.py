@@ -112,6 +112,21 @@ class Settings:
                                           "search")
     sentence_align_floor: float = _setting(0.35, "Centred cosine two sentences need to be highlighted as aligned.",
                                            "search")
+    sentence_query_chars: int = _setting(
+        250, "Queries of one sentence up to this many characters search sentence by sentence (granularity auto).",
+        "search")
+    sentence_rank_weight: float = _setting(
+        0.7, "Weight of the best sentence's margin (the rest: the segment's) when ranking by sentence.", "search")
+    sentence_background_skip: int = _setting(
+        16, "Nearest sentences a sentence search's background leaves out (many outlets may carry one word for word).",
+        "search")
+    sentence_background_floor: float = _setting(
+        0.1, "Least sentence background a margin divides by (a store of a few sentences has almost none).", "search")
+    claim_cosine: float = _setting(
+        0.45, "Centred cosine at which a segment's best sentence carries a claim (align claims, /api/claims).",
+        "search")
+    claim_width: float = _setting(0.04, "Width of the logistic that maps a sentence's cosine to its claim score.",
+                                  "search")
 
     # -- index ---------------------------------------------------------------------------------
     ann_auto_flat_below: int = _setting(100_000, "With --index auto, exact search below this many segments, HNSW "

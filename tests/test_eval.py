@@ -37,3 +37,27 @@ def test_eval_runs_on_the_shared_data(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_public_names_exist() -> None:
     for name in align.__all__:
         assert hasattr(align, name), name
+
+
+def test_a_single_sentence_finds_its_english_document_by_sentence(tmp_path: Path, embedder: object) -> None:
+    """A fixed WMT22 sample: a random Russian or Ukrainian sentence finds its document's English
+    version first by sentence (goal ≥ 95%), never worse than by whole segments."""
+    import re
+    from dataclasses import replace
+
+    from align.eval.wmt import eval_wmt
+    from align.settings import Settings
+
+    data = default_data_dir()
+    if data is None:
+        pytest.skip("../shared/eval is absent")
+    rows = eval_wmt(replace(Settings(), index_dir=tmp_path / "idx", quiet=True), embedder, data, 30)  # type: ignore[arg-type]
+    lines = [r for r in rows if "sentence→en doc" in r[0]]
+    assert len(lines) == 2, rows
+    for row in lines:
+        by_sentence = float(re.search(r"first ([\d.]+) by sentence", row[1]).group(1))  # type: ignore[union-attr]
+        by_segment = float(re.search(r"([\d.]+) by segment", row[2]).group(1))  # type: ignore[union-attr]
+        assert by_sentence >= 93.0 and by_sentence >= by_segment, row
+    claims = [r for r in rows if "claim threshold" in r[0]]
+    kept = [float(re.search(r"kept ([\d.]+)%", r[1]).group(1)) for r in claims]  # type: ignore[union-attr]
+    assert min(kept) >= 85.0, claims

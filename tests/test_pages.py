@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -148,3 +149,31 @@ def test_hostile_article_text_shows_as_text(site: str, browser: object) -> None:
     assert page.evaluate("typeof window.__xss") == "undefined" and dialogs == []
     assert "onerror" in page.locator("section[aria-label='Hostile']").inner_text()
     assert json.dumps(page.evaluate("document.querySelectorAll('script:not([src])').length")) == "0"
+
+
+def test_claims_page_is_a_timeline_with_the_first_report_marked(site: str, browser: object) -> None:
+    page = _page(browser)
+    claim = "Один аппарат сбит над Калужской областью, другой — над Тверской."
+    page.goto(site + "/claims?" + urlencode({"q": claim}))
+    page.wait_for_selector("ol.timeline")
+    items = page.locator("ol.timeline > li")
+    assert items.count() >= 3, page.content()
+    times = [items.nth(i).locator("time").inner_text() for i in range(items.count())]
+    assert times == sorted(times), times  # "YYYY-MM-DD[ HH:MM]" sorts by time
+    assert "first report" in items.first.inner_text()
+    assert items.first.get_attribute("class") == "first"
+    outlets = {items.nth(i).locator("strong").inner_text() for i in range(items.count())}
+    assert {"Moskovsky Vestnik", "Novini BG", "Frontline Live"} <= outlets, outlets
+    marked = [items.nth(i).locator("mark.hit").inner_text() for i in range(items.count())]
+    assert any("Kaluga" in m for m in marked) and any("Калуж" in m for m in marked), marked
+    page.screenshot(path=str(ARTIFACTS / "claims-1280.png"), full_page=True)
+    assert not page.outside, page.outside
+
+
+def test_search_by_sentence_highlights_the_matching_sentence(site: str, browser: object) -> None:
+    page = _page(browser)
+    page.goto(site + "/search?" + urlencode({"q": "Над Тульской областью сбиты два беспилотника."}))
+    page.wait_for_selector("section.result")
+    marks = page.locator("mark.hit")
+    assert marks.count() >= 2
+    assert any("Tula" in marks.nth(i).inner_text() for i in range(marks.count()))

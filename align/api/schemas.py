@@ -97,6 +97,10 @@ class Related(BaseModel):
 class Hit(SegmentOut):
     score: float
     event_id: str | None
+    granularity: str | None = Field(None, description="how the hit was ranked: 'sentence' or 'segment'")
+    sentence: str | None = Field(None, description="the hit's sentence nearest the query")
+    sentence_span: list[int] | None = Field(None, description="[start, end) of that sentence in the segment's text")
+    sentence_cosine: float | None = None
 
 
 class SearchResponse(BaseModel):
@@ -104,6 +108,28 @@ class SearchResponse(BaseModel):
     count: int
     hits: list[Hit]
     timings: dict[str, float] = Field(default_factory=dict, description="embed_ms and total_ms of this search")
+
+
+class ClaimReport(Hit):
+    when: str | None = Field(description="the segment's time, or its article's publication")
+    earliest: bool = Field(description="the first report of the claim")
+
+
+class ClaimOutlet(BaseModel):
+    outlet: str
+    langs: list[str]
+    first: str | None
+    reports: list[ClaimReport]
+
+
+class ClaimsResponse(BaseModel):
+    query: str
+    threshold: float
+    count: int
+    earliest: list[str]
+    outlets: list[ClaimOutlet]
+    sources: dict[str, list[str]]
+    facts_differ: list[dict[str, Any]]
 
 
 class SimilarResponse(BaseModel):

@@ -44,7 +44,7 @@ from ..ingest.boilerplate import clean
 from ..records import EventJson, EventView
 from ..settings import Settings
 from ..storage.files import AtomicLines, atomic_write, read_npz, write_npz, write_text
-from ..storage.indexdir import prior_in
+from ..storage.indexdir import prior_in, sync_sentences
 from ..storage.lock import IndexLock
 from ..storage.rows import Nodes
 from ..storage.store import Store
@@ -279,6 +279,8 @@ class BatchJob:
                 self.store.set_segment_lang(db, rowid, lang, code)
             if result.segments and result.vectors is not None:
                 self.store.set_vectors(db, [r for r, _, _ in result.segments], result.vectors, result.leads)
+            for (rowid, _, _), (spans, vectors) in zip(result.segments, result.sentences, strict=True):
+                self.store.set_sentences(db, rowid, spans, vectors)
             self.store.set_profiles(db, result.profiles)
             self.store.set_translations(db, result.translations)
         return len(result.segments)
@@ -331,6 +333,8 @@ class BatchJob:
                 added += len(ids)
                 bar.update(len(ids))
         ann.save(ann_path)
+        sentences = sync_sentences(self.work / "sentences.faiss", self.store, self.embedder.dim, self.settings,
+                                   means, fresh=rebuild)
         if rebuild:
             atomic_write(means_path, lambda p: write_npz(p, means))
 
@@ -341,7 +345,8 @@ class BatchJob:
         recall, sample = recall_at_10(ann, chunks, self.settings.recall_sample)
         run.index = {"type": ann.kind, "requested": self.options.index, "vectors": ann.size,
                      "recall_at_10": round(recall, 4), "recall_sample": sample, "params": ann.params(),
-                     "memory_mb": round(ann.memory_bytes() / 2**20, 1), "recentred": rebuild and old is not None}
+                     "memory_mb": round(ann.memory_bytes() / 2**20, 1), "recentred": rebuild and old is not None,
+                     "sentences": sentences.size, "sentences_memory_mb": round(sentences.memory_bytes() / 2**20, 1)}
         holder.append(Indexed(ann, means, rowids))
         return added
 
@@ -435,7 +440,8 @@ class BatchJob:
                            .encode()).hexdigest()
         pairs = self.state.cached_alignment(key)
         if pairs is None:
+            stored = self.store.sentences_of_ids([m["segment_id"] for m in event["members"]])
             pairs = align_sentences(event["members"], self.embedder, lambda v, lg: centre.centre(v, lg, means),
-                                    self.settings.sentence_align_floor)
+                                    self.settings.sentence_align_floor, stored)
             self.state.cache_alignment(key, pairs)
         return event_view(event, outlets, pairs)

@@ -27,6 +27,7 @@ from ..errors import DependencyMissing
 from ..events.evidence import profile
 from ..storage.store import Store
 from ..text.detect import article_lang, segment_lang
+from ..text.sentences import sentence_spans
 from ..translate import Translator
 from ..translate.segments import TranslationRow, translate_segments
 from ..vectors.embed import Embedder, embed_texts, make_embedder
@@ -54,6 +55,7 @@ class UnitResult:
     vectors: np.ndarray[Any, Any] | None = None
     leads: np.ndarray[Any, Any] | None = None
     profiles: list[tuple[int, str]] = field(default_factory=list)  # rowid, profile JSON
+    sentences: list[tuple[list[tuple[int, int]], np.ndarray[Any, Any]]] = field(default_factory=list)  # per segment
     translations: list[TranslationRow] = field(default_factory=list)
 
 
@@ -96,6 +98,8 @@ class Worker:
             result.segments.append((s.rowid, lang, code))
         embedded = embed_texts(self.embedder, [s.matching for s in segs])
         result.vectors, result.leads = embedded.vectors, embedded.leads
+        result.sentences = [(sentence_spans(s.text, parts), vectors.astype(np.float16))
+                            for s, parts, vectors in zip(segs, embedded.texts, embedded.sentences, strict=True)]
         result.profiles = [(rowid, profile(s.matching, lang, self.sources_table).to_json())
                            for s, (rowid, lang, _) in zip(segs, result.segments, strict=True)]
         result.translations = translate_segments(self.translator, [

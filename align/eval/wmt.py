@@ -58,6 +58,9 @@ def eval_wmt(settings: Settings, embedder: Embedder, data: Path, limit: int | No
             app.ingest_inputs(inputs)
             app.build()
             events = app.match()
+            queries = sentence_queries(docs, lang, SENTENCE_QUERIES if limit is None else min(limit, SENTENCE_QUERIES))
+            found = {by: first_documents(app, queries, by) for by in ("sentence", "segment")}
+            claims = claim_scores(app, queries)
             ids, raw, langs = app.store.vectors()
             rows_by = app.store.segments_by_rowid(ids.tolist())
             vecs = app.index.centred(raw, langs)
@@ -74,7 +77,54 @@ def eval_wmt(settings: Settings, embedder: Embedder, data: Path, limit: int | No
         precision, recall = document_pairs(events)
         rows.append((f"wmt22 {lang}→en docs ({len(docs)})", f"top-1 {100 * top1:.1f}",
                      f"match pair P {precision:.3f} R {recall:.3f}", f"{time.perf_counter() - started:.0f}s"))
+        rows.append((f"wmt22 {lang} sentence→en doc ({len(queries)})",
+                     f"first {100 * found['sentence']:.1f} by sentence",
+                     f"{100 * found['segment']:.1f} by segment"
+                     f" (×{found['sentence'] / max(found['segment'], 1e-9):.2f})",
+                     "goal ≥ 95"))
+        rows.append((f"wmt22 {lang} claim threshold", *claims))
     return rows
+
+
+SENTENCE_QUERIES = 300
+
+
+def sentence_queries(docs: list[tuple[str, str, str]], lang: str, n: int) -> list[tuple[str, str]]:
+    """(sentence, its English document's article id): ``n`` random source sentences of at least
+    five words (fixed seed), from documents that have an English twin."""
+    import random
+
+    from ..text.sentences import split_sentences
+
+    pool = [(sentence, f"en:{did}") for did, src, ref in docs if src.strip() and ref.strip()
+            for sentence in split_sentences(src) if len(sentence.split()) >= 5]
+    return random.Random(7).sample(pool, min(n, len(pool)))
+
+
+def first_documents(app: Any, queries: list[tuple[str, str]], granularity: str) -> float:
+    """Share of sentence queries whose first English hit is their document's English version."""
+    right = 0
+    for sentence, truth in queries:
+        hits = app.search(sentence, k=1, lang="en", granularity=granularity)
+        right += bool(hits) and hits[0]["article_id"] == truth
+    return right / max(1, len(queries))
+
+
+def claim_scores(app: Any, queries: list[tuple[str, str]]) -> tuple[str, str, str]:
+    """How the claim threshold (a centred sentence cosine) separates a sentence's translation from
+    everything else: the share of translations kept (recall) and of other documents' best
+    sentences wrongly kept, and the median cosine of each."""
+    threshold = app.settings.claim_cosine
+    true_scores, false_scores = [], []
+    for sentence, truth in queries:
+        hits = app.search(sentence, k=10, lang="en", granularity="sentence")
+        true_scores += [h.get("sentence_cosine", -1.0) for h in hits if h["article_id"] == truth][:1]
+        false_scores += [h.get("sentence_cosine", -1.0) for h in hits if h["article_id"] != truth][:1]
+    kept = sum(score >= threshold for score in true_scores) / max(1, len(queries))
+    wrong = sum(score >= threshold for score in false_scores) / max(1, len(false_scores))
+    return (f"{threshold:.2f}: translation kept {100 * kept:.1f}%",
+            f"another doc's best kept {100 * wrong:.1f}%",
+            f"medians {np.median(true_scores or [0]):.2f} / {np.median(false_scores or [0]):.2f}")
 
 
 def document_pairs(events: Sequence[Mapping[str, Any]]) -> tuple[float, float]:

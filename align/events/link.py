@@ -151,7 +151,8 @@ def _codes(values: list[Any]) -> np.ndarray[Any, Any]:
 
 def calibrate(margin: float, settings: Settings) -> float:
     """A search hit's 0..1 score from its ratio margin (0.5 at ``search_margin``)."""
-    return 1.0 / (1.0 + math.exp(-(margin - settings.search_margin) / settings.search_margin_width))
+    z = (margin - settings.search_margin) / settings.search_margin_width
+    return 1.0 / (1.0 + math.exp(-min(max(z, -60.0), 60.0)))  # saturates instead of overflowing
 
 
 def event_id(member_ids: list[str]) -> str:

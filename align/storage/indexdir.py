@@ -80,6 +80,28 @@ class ReadWriteLock:
                 self._cond.notify_all()
 
 
+def sync_sentences(path: Path, store: Store, dim: int, settings: Settings, means: centre.Means,
+                   held: Ann | None = None, *, fresh: bool = False) -> Ann:
+    """The sentence index at ``path`` (an exact fp16 :class:`Ann` of centred sentence vectors,
+    ids = sentence rowids) brought in line with the store: sentences the store no longer has
+    are dropped, new ones added. ``held`` is the index already in memory (else it is read from
+    ``path``); ``fresh`` starts from nothing, as after re-centring. Saved when it changed."""
+    ann = None if fresh else held or Ann.load(path, settings)
+    changed = ann is None or ann.kind != "fp16" or ann.dim != dim
+    if ann is None or changed:
+        ann = Ann.empty("fp16", dim, settings)
+    indexed, stored = ann.ids(), store.sentence_ids()
+    gone = np.setdiff1d(indexed, stored)
+    if len(gone):
+        ann.remove(gone.tolist())
+    for ids, raw, langs in store.sentence_chunks(np.setdiff1d(stored, indexed).tolist()):
+        ann.add(centre.centre(raw, langs, means), ids)
+        changed = True
+    if changed or len(gone) or not path.exists():
+        ann.save(path)
+    return ann
+
+
 class IndexDir:
     """An opened index directory bound to one embedder."""
 
@@ -104,6 +126,7 @@ class IndexDir:
             self.store.set_meta("events_stale", "1")
         self.means = self._load_means()
         self.ann = self._load_or_rebuild()
+        self.sentences = self._load_sentences()
 
     # -- manifest ---------------------------------------------------------------------
     def _check_manifest(self, reembed: bool) -> dict[str, Any]:
@@ -136,7 +159,7 @@ class IndexDir:
                     "another --index-dir or the same embedder."
                 )
             self.reembedding = built
-            for name in ("prior.npz", "means.npz", "vectors.faiss"):
+            for name in ("prior.npz", "means.npz", "vectors.faiss", "sentences.faiss"):
                 (self.path / name).unlink(missing_ok=True)
         manifest = {
             "format": FORMAT_VERSION,
@@ -147,6 +170,8 @@ class IndexDir:
             "metric": "inner_product",
             "vectors": "segment = mean of sentence vectors, language mean removed, L2-normalised",
             "faiss": "IndexIDMap2(IndexFlatIP)",
+            "sentences": "sentences.faiss: IndexIDMap2(IndexScalarQuantizer fp16) of centred sentence vectors,"
+                         " ids = sentence rowids",
         }
         self._write_manifest(manifest)
         return manifest
@@ -185,6 +210,10 @@ class IndexDir:
             found.append(f"{len(missing)} stored segment vector(s) missing from the FAISS index")
         if len(extra):
             found.append(f"{len(extra)} FAISS vector(s) with no stored segment")
+        sentences: Ann | None = getattr(self, "sentences", None)  # not yet loaded while opening
+        if sentences is not None and sentences.size != self.store.sentence_count():
+            found.append(f"the sentence index holds {sentences.size} vector(s), the store "
+                         f"{self.store.sentence_count()} sentence(s)")
         return found
 
     def repair(self) -> None:
@@ -200,7 +229,32 @@ class IndexDir:
         ann.add(centre.centre(raw, langs, self.means), ids)
         self.ann = ann
         self.save()
+        self.sentences = self._rebuild_sentences()
         return ann
+
+    # -- sentence vectors ---------------------------------------------------------------
+    def _load_sentences(self) -> Ann:
+        return sync_sentences(self.path / "sentences.faiss", self.store, self.embedder.dim, self.settings,
+                              self.means)
+
+    def _rebuild_sentences(self) -> Ann:
+        return sync_sentences(self.path / "sentences.faiss", self.store, self.embedder.dim, self.settings,
+                              self.means, fresh=True)
+
+    def sync_sentences(self) -> None:
+        """Index the stored sentences not indexed yet and drop those the store forgot."""
+        with self.lock.writing():
+            self._sync_sentences()
+
+    def _sync_sentences(self) -> None:
+        self.sentences = sync_sentences(self.path / "sentences.faiss", self.store, self.embedder.dim,
+                                        self.settings, self.means, self.sentences)
+
+    def search_sentences(self, queries: np.ndarray[Any, Any], k: int) -> tuple[np.ndarray[Any, Any],
+                                                                               np.ndarray[Any, Any]]:
+        """Inner products and sentence rowids of the k nearest stored sentences (-1 = none)."""
+        with self.lock.reading():
+            return self.sentences.search(queries, k)
 
     def save(self) -> None:
         atomic_write(self.path / "means.npz", lambda p: write_npz(p, self.means))
@@ -215,12 +269,16 @@ class IndexDir:
                 return True
             self.ann.add(centre.centre(raw, langs, self.means), rowids)
             self.save()
+            self._sync_sentences()
         return False
 
     def remove(self, rowids: list[int]) -> None:
+        """Drop these segments' vectors, and their sentences' (the store forgets a segment's
+        sentences with it)."""
         with self.lock.writing():
             self.ann.remove(rowids)
             self.save()
+            self._sync_sentences()
 
     def centred(self, raw: np.ndarray[Any, Any], langs: list[str]) -> np.ndarray[Any, Any]:
         return centre.centre(raw, langs, self.means)

@@ -71,6 +71,15 @@ CREATE TABLE IF NOT EXISTS segments (
     boilerplate INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS segments_article ON segments(article_id);
+CREATE TABLE IF NOT EXISTS sentences (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    segment INTEGER NOT NULL REFERENCES segments(rowid) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_segment ON sentences(segment);
 CREATE TABLE IF NOT EXISTS paragraphs (
     key TEXT NOT NULL,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -294,6 +303,11 @@ class Store(VectorColumns):
     def unembedded(self) -> list[SegmentRow]:
         """Segments to embed: no vector yet, and not page furniture."""
         return self.segments("WHERE s.vector IS NULL AND s.boilerplate = 0")
+
+    def unsentenced(self) -> list[SegmentRow]:
+        """Embedded segments whose sentence vectors were never kept (stores from before they were)."""
+        return self.segments("WHERE s.vector IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sentences t"
+                             " WHERE t.segment = s.rowid)")
 
     def set_segment_lang(self, db: sqlite3.Connection, rowid: int, lang: str, code: str | None) -> None:
         db.execute("UPDATE segments SET lang = ?, lang_code = ? WHERE rowid = ?", (lang, code, rowid))

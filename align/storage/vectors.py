@@ -54,6 +54,71 @@ class VectorColumns:
         """Forget what was computed from a segment's old matching text: it is embedded again."""
         db.executemany("UPDATE segments SET vector = NULL, lead = NULL, profile = NULL, density = NULL"
                        " WHERE rowid = ?", [(r,) for r in rowids])
+        db.executemany("DELETE FROM sentences WHERE segment = ?", [(r,) for r in rowids])
+
+    # -- sentence vectors: what a segment vector was averaged from, kept as float16 --------
+    def set_sentences(self, db: sqlite3.Connection, segment: int, spans: list[tuple[int, int]],
+                      vectors: np.ndarray[Any, Any]) -> None:
+        """A segment's sentences: their spans in its text and their raw vectors (float16: half the
+        bytes, and a cosine moves by under 1e-3)."""
+        db.execute("DELETE FROM sentences WHERE segment = ?", (segment,))
+        db.executemany("INSERT INTO sentences(segment, ord, start, end, vector) VALUES (?,?,?,?,?)",
+                       [(segment, n, a, b, v.astype(np.float16).tobytes())
+                        for n, ((a, b), v) in enumerate(zip(spans, vectors, strict=True))])
+
+    def sentence_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM sentences").fetchone()[0])
+
+    def sentence_ids(self) -> np.ndarray[Any, Any]:
+        return np.asarray([r[0] for r in self._db.execute("SELECT rowid FROM sentences ORDER BY rowid")],
+                          dtype=np.int64)
+
+    def sentence_chunks(self, ids: list[int] | None = None) -> Iterator[
+            tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]]:
+        """(sentence rowids, raw float32 vectors, centring keys) of every stored sentence, or of
+        those with these rowids, a chunk at a time in rowid order."""
+        wanted = self.sentence_ids().tolist() if ids is None else sorted(ids)
+        for chunk in chunks(wanted):
+            rows = self._db.execute(f"SELECT t.rowid, t.vector, {CENTRE_KEY} AS lang FROM sentences t JOIN segments s"
+                                    f" ON s.rowid = t.segment WHERE t.rowid IN ({','.join('?' * len(chunk))})"
+                                    " ORDER BY t.rowid", tuple(chunk)).fetchall()
+            if rows:
+                yield (np.asarray([r["rowid"] for r in rows], dtype=np.int64),
+                       np.stack([np.frombuffer(r["vector"], dtype=np.float16) for r in rows]).astype(np.float32),
+                       [str(r["lang"] or "other") for r in rows])
+
+    def sentence_rows(self, ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
+        """Sentence rowid → (segment rowid, position, start, end) in its segment's text."""
+        out: dict[int, tuple[int, int, int, int]] = {}
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self._db.execute(f"SELECT rowid, segment, ord, start, end FROM sentences WHERE rowid IN ({marks})",
+                                      tuple(chunk)):
+                out[int(r["rowid"])] = (int(r["segment"]), int(r["ord"]), int(r["start"]), int(r["end"]))
+        return out
+
+    def sentences_of(self, segments: list[int]) -> dict[int, tuple[list[tuple[int, int]], np.ndarray[Any, Any]]]:
+        """Per segment rowid: its sentences' spans and raw float32 vectors, in text order."""
+        return self._sentences_by("s.rowid", segments)  # type: ignore[return-value]
+
+    def sentences_of_ids(self, segment_ids: list[str]) -> dict[str, tuple[list[tuple[int, int]],
+                                                                       np.ndarray[Any, Any]]]:
+        """Per segment id: its sentences' spans and raw float32 vectors, in text order."""
+        return self._sentences_by("s.id", segment_ids)  # type: ignore[return-value]
+
+    def _sentences_by(self, column: str, keys: list[Any]) -> dict[Any, tuple[list[tuple[int, int]],
+                                                                             np.ndarray[Any, Any]]]:
+        found: dict[Any, list[tuple[int, int, bytes]]] = {}
+        for lo in range(0, len(keys), 500):
+            chunk = keys[lo : lo + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self._db.execute(f"SELECT {column} AS k, t.start, t.end, t.vector FROM sentences t JOIN segments s"
+                                      f" ON s.rowid = t.segment WHERE {column} IN ({marks}) ORDER BY t.segment, t.ord",
+                                      tuple(chunk)):
+                found.setdefault(r["k"], []).append((int(r["start"]), int(r["end"]), r["vector"]))
+        return {key: ([(a, b) for a, b, _ in rows],
+                      np.stack([np.frombuffer(v, dtype=np.float16) for _, _, v in rows]).astype(np.float32))
+                for key, rows in found.items()}
 
     def set_profiles(self, db: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
         """Rows of (rowid, profile JSON): what each segment names, counts and dates."""

@@ -40,3 +40,20 @@ def split_sentences(text: str) -> list[str]:
         if para[start:].strip():
             out.append(para[start:].strip())
     return out
+
+
+def sentence_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    """Where each of ``sentences`` (split from ``text``, perhaps with furniture left out) lies
+    in ``text``, in order: the splitter collapses whitespace, so each is found word by word.
+    A sentence that cannot be found (it was not split from this text) gets ``(-1, -1)``."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for sentence in sentences:
+        pattern = r"\s+".join(re.escape(word) for word in sentence.split())
+        found = re.compile(pattern).search(text, pos) if pattern else None
+        if found is None:
+            out.append((-1, -1))
+            continue
+        out.append((found.start(), found.end()))
+        pos = found.end()
+    return out

@@ -65,6 +65,8 @@ class Ann:
         base: Any
         if kind == "flat":
             base = faiss.IndexFlatIP(dim)
+        elif kind == "fp16":  # exact search over half-size codes: no training, removable, recall ~1
+            base = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
         elif kind == "hnsw":
             base = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
             base.hnsw.efConstruction = settings.hnsw_ef_construction
@@ -109,8 +111,8 @@ class Ann:
             self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))
 
     def remove(self, ids: list[int]) -> None:
-        """Drop vectors by id; only exact (flat) indexes support it."""
-        if self.kind != "flat":
+        """Drop vectors by id; only exact (flat, fp16) indexes support it."""
+        if self.kind not in {"flat", "fp16"}:
             raise InputError(f"a {self.kind} index cannot remove vectors; rebuild it")
         if ids:
             self.index.remove_ids(np.asarray(ids, dtype=np.int64))
@@ -149,7 +151,7 @@ class Ann:
             return None  # written before indexes carried ids: rebuilt from the store
         base = faiss.downcast_index(index.index)
         kind = ("hnsw" if isinstance(base, faiss.IndexHNSW) else "ivf" if isinstance(base, faiss.IndexRefine)
-                else "flat")
+                else "fp16" if isinstance(base, faiss.IndexScalarQuantizer) else "flat")
         return cls(kind, index, settings)
 
     def memory_bytes(self) -> int:

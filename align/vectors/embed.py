@@ -218,6 +218,7 @@ class Embedded:
 
     vectors: Vectors  # one per segment: the re-normalised mean of its sentence vectors
     sentences: list[Vectors]  # per segment, its sentences' vectors in text order
+    texts: list[list[str]]  # per segment, its sentences in text order
 
     @property
     def leads(self) -> Vectors:
@@ -237,8 +238,10 @@ def embed_texts(embedder: Embedder, texts: list[str]) -> Embedded:
     """Segment vectors with their sentence vectors; all sentences of all texts in one batch."""
     sentences: list[str] = []
     owner: list[int] = []
+    split: list[list[str]] = []
     for i, text in enumerate(texts):
         parts = split_sentences(text) or [text]
+        split.append(parts)
         sentences.extend(parts)
         owner.extend([i] * len(parts))
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
@@ -248,7 +251,7 @@ def embed_texts(embedder: Embedder, texts: list[str]) -> Embedded:
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     vectors: Vectors = (out / np.maximum(norms, 1e-12)).astype(np.float32)
     bounds = np.searchsorted(np.asarray(owner), np.arange(len(texts) + 1))
-    return Embedded(vectors, [flat[bounds[i] : bounds[i + 1]] for i in range(len(texts))])
+    return Embedded(vectors, [flat[bounds[i] : bounds[i + 1]] for i in range(len(texts))], split)
 
 
 def embed_segments(embedder: Embedder, texts: list[str]) -> Vectors:

@@ -195,6 +195,46 @@ def _why(member: MemberJson, outlet_of: Mapping[str, str]) -> str:
             f"share.</p><ul>{''.join(lines)}</ul></details>")
 
 
+def _highlighted(hit: Mapping[str, Any]) -> str:
+    """The hit's text with its sentence nearest the query marked."""
+    span = hit.get("sentence_span")
+    text = hit["text"]
+    if not span or span[0] < 0:
+        return e(text)
+    a, b = span
+    return f"{e(text[:a])}<mark class=\"hit\">{e(text[a:b])}</mark>{e(text[b:])}"
+
+
+def claims_page(found: Mapping[str, Any]) -> str:
+    """A claim's timeline: every report in order of time, the first marked, then by outlet
+    whom each attributes it to, and the facts the versions state differently."""
+    reports = sorted((r for o in found["outlets"] for r in o["reports"]),
+                     key=lambda r: (r["when"] is None, r["when"] or "", r["segment_id"]))
+    first = ' <span class="badge first">first report</span>'
+    items = "".join(
+        f"<li class=\"{'first' if r['earliest'] else ''}\"><time>{e(r['when'] or 'undated')}</time> "
+        f"<strong>{e(r['outlet'])}</strong> <span class=\"muted\">{e(r['lang'])} · {r['sentence_score']:.2f}</span>"
+        f"{first if r['earliest'] else ''} {_badges(r.get('sources', []))}"
+        + (f" <a href=\"/events/{e(r['event_id'])}\">event</a>" if r.get("event_id") else "")
+        + f"<div class=\"text\">{_highlighted(r)}</div></li>" for r in reports)
+    who = "".join(f"<li><strong>{e(o)}</strong>: {e(', '.join(names) or 'no attribution')}</li>"
+                  for o, names in found["sources"].items())
+    facts = "".join(
+        f"<tr><th scope=\"row\">{e(row['kind'])}: {e(row['about'])}</th>"
+        + "".join(f"<td class=\"{e(c['status'])}\">{e(', '.join(c['values']) or '—')}</td>"
+                  for c in row["cells"].values()) + "</tr>" for row in found["facts_differ"])
+    head = "".join(f"<th scope=\"col\">{e(o)}</th>" for o in (found["facts_differ"][0]["cells"]
+                                                                if found["facts_differ"] else []))
+    body = (f"<h1>Claim: {e(found['query'])}</h1>"
+            f"<p class=\"muted\">{found['count']} report(s) in {len(found['outlets'])} outlet(s), "
+            f"sentence score ≥ {found['threshold']:.2f}</p>"
+            + (f"<ol class=\"timeline\">{items}</ol>" if reports else "<p>No stored segment carries this claim.</p>")
+            + (f"<h2>Attributed to</h2><ul>{who}</ul>" if who else "")
+            + (f"<h2>Facts that differ</h2><table class=\"facts\"><thead><tr><th></th>{head}</tr></thead>"
+               f"<tbody>{facts}</tbody></table>" if facts else ""))
+    return page(f"Claim: {found['query']}", body, query=found["query"])
+
+
 def search_page(query: str, hits: Sequence[HitJson], titles: Mapping[str, str]) -> str:
     """Results grouped by event."""
     groups: dict[str | None, list[HitJson]] = defaultdict(list)
@@ -206,7 +246,7 @@ def search_page(query: str, hits: Sequence[HitJson], titles: Mapping[str, str]) 
                 if event_id else "<h2>Not yet in an event</h2>")
         items = "".join(
             f"<li><strong>{e(h['outlet'])}</strong> <span class=\"muted\">{e(h['lang'])} · {h['score']:.2f}</span> "
-            f"{_badges(h.get('sources', []))}<div class=\"text\">{e(h['text'])}</div></li>" for h in members)
+            f"{_badges(h.get('sources', []))}<div class=\"text\">{_highlighted(h)}</div></li>" for h in members)
         blocks.append(f"<section class=\"result\">{head}<ul class=\"events\">{items}</ul></section>")
     body = f"<h1>Search: {e(query)}</h1><p class=\"muted\">{len(hits)} result(s)</p>{''.join(blocks)}"
     return page(f"Search: {query}", body, query=query)

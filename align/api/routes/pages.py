@@ -37,4 +37,8 @@ def router(ctx: Context) -> APIRouter:
         titles = {e["event_id"]: e["title"] for e in align.store.events()}
         return html(pages.search_page(q, hits, titles))
 
+    @r.get("/claims", response_class=HTMLResponse)
+    def claims_page(q: str = Query(min_length=1, max_length=max_q), k: int = Query(50, ge=1, le=max_k)) -> HTMLResponse:
+        return html(pages.claims_page(align.claims(q, k=k)))
+
     return r
