@@ -173,6 +173,12 @@ def bench_api(rows: list[tuple[str, ...]], seconds: float = 20, loads: tuple[int
         big = Path(tmp) / "big"
         build_synthetic(big, 100_000, demo)
         add_sentences(big, demo)
+        from align.pipeline import Align
+        from align.settings import Settings
+
+        opened = time.perf_counter()
+        Align(replace(Settings(), index_dir=big, models_dir=Path(tmp) / "models", quiet=True)).close()
+        print(f"index opened (sentence index built) in {time.perf_counter() - opened:.0f} s", flush=True)
         first: dict[tuple[str, int], dict[str, Any]] = {}
         for backend in backends:
             port = _free_port()

