@@ -9,7 +9,6 @@ candidate list is widened until ``k`` hits pass or nothing is left.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -127,7 +126,7 @@ def claim_score(cosine: float, settings: Settings) -> float:
     """0..1: how surely a sentence at this centred cosine to the query carries the same claim
     (0.5 at ``claim_cosine``; calibrated on WMT22 sentences and their translations, where the
     best sentence of any other document stays under it, ``align eval --only wmt``)."""
-    return 1.0 / (1.0 + math.exp(-(cosine - settings.claim_cosine) / settings.claim_width))
+    return link.logistic(cosine, settings.claim_cosine, settings.claim_width)
 
 
 def ranked(index: IndexDir, query: np.ndarray[Any, Any], k: int, keep: Keep, settings: Settings,

@@ -149,10 +149,15 @@ def _codes(values: list[Any]) -> np.ndarray[Any, Any]:
     return np.asarray([index.setdefault(v, len(index)) for v in values], dtype=np.int64)
 
 
+def logistic(x: float, centre: float, width: float) -> float:
+    """0..1, 0.5 at ``centre``; saturates instead of overflowing far from it."""
+    z = (x - centre) / width
+    return 1.0 / (1.0 + math.exp(-min(max(z, -60.0), 60.0)))
+
+
 def calibrate(margin: float, settings: Settings) -> float:
     """A search hit's 0..1 score from its ratio margin (0.5 at ``search_margin``)."""
-    z = (margin - settings.search_margin) / settings.search_margin_width
-    return 1.0 / (1.0 + math.exp(-min(max(z, -60.0), 60.0)))  # saturates instead of overflowing
+    return logistic(margin, settings.search_margin, settings.search_margin_width)
 
 
 def event_id(member_ids: list[str]) -> str:
