@@ -16,10 +16,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# LibreTranslate's npm client, for its compatibility test (skipped where npm is absent).
+JS := tests/js/node_modules/.installed
+$(JS): tests/js/package.json tests/js/package-lock.json
+	if command -v npm >/dev/null 2>&1; then cd tests/js && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: the npm LibreTranslate client test will be skipped"; fi
+
 demo: $(STAMP)
 	$(BIN)/align demo --corpus corpora/demo --index-dir indexes/demo --quiet
 
-test: $(STAMP)
+test: $(STAMP) $(JS)
 	$(BIN)/python -m pytest -q
 
 # For development: everything but the slow, browser and soak tests (CI runs `make test`: all of them).

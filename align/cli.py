@@ -34,10 +34,16 @@ def _open(args: argparse.Namespace, write: bool = False) -> Any:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest.outlets import summary_lines
+
     app = _open(args, write=True)
-    report = app.ingest(args.paths, outlet=args.outlet)
+    report = app.ingest(args.paths, outlet=args.outlet, outlet_from=args.outlet_from)
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
+    for line in summary_lines(report.outlets):
+        print(f"  {line}")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"ingested {len(report.added)} article(s), {report.segments} segment(s); "
           f"{len(report.unchanged)} already stored; {len(report.problems)} skipped")
     return 0 if report.added or report.unchanged or not report.problems else 2
@@ -234,12 +240,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outlet_options(p: argparse.ArgumentParser) -> None:
+    """`--outlet` and `--outlet-from`, the same for `align ingest` and `align batch`."""
+    p.add_argument("--outlet", help="outlet of every .txt/.html file (over --outlet-from and HTML metadata)")
+    p.add_argument("--outlet-from", choices=["folder", "filename"], default="folder",
+                   help="outlet of a .txt/.html file whose page names none: its folder's name (default), or its "
+                        "file name up to the first - or _ (france24-liveblog-2023-09-05.txt: france24)")
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import BatchJob, BatchOptions
     from .tables import batch_table
 
     options = BatchOptions(inputs=args.inputs, out=args.out, workers=args.workers, engine=args.engine,
-                           index=args.index, ray_address=args.ray_address)
+                           index=args.index, ray_address=args.ray_address, outlet=args.outlet,
+                           outlet_from=args.outlet_from)
     job = BatchJob(_settings(args), options)
     try:
         summary = job.run()
@@ -295,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("ingest", cmd_ingest, "store articles from JSON Lines, .txt, .html files or folders")
     p.add_argument("paths", nargs="+", type=Path)
-    p.add_argument("--outlet", help="outlet of .txt/.html files (default: the parent folder's name)")
+    _outlet_options(p)
     add("build", cmd_build, "detect, embed and index whatever is new")
     p = add("match", cmd_match, "cluster segments into events across outlets; write JSON Lines")
     p.add_argument("--out", type=Path, required=True, help="output file ('-' for stdout)")
@@ -349,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "default: a local Ray instance")
     p.add_argument("--index", choices=["auto", "flat", "hnsw", "ivf"], default="auto",
                    help="auto: exact below 100k segments, HNSW above")
+    _outlet_options(p)
     p = add("demo", cmd_demo, "ingest, build and match the demo corpus; print the event table")
     p.add_argument("--corpus", type=Path, default=Path("corpora/demo"))
     p.add_argument("--out", type=Path, default=None, help="events file (default <index-dir>/events.jsonl)")

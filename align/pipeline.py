@@ -34,6 +34,8 @@ from .events.view import event_view
 from .ingest import ArticleInput, Problem, make_article, read_paths
 from .ingest.admit import admit, store_article
 from .ingest.boilerplate import clean
+from .ingest.outlets import OUTLET_FROM, OutletSummary, merged_folders
+from .ingest.read import kind_of
 from .records import ArticleJson, ClaimsJson, ComparisonJson, EventJson, EventView, HitJson, SegmentView
 from .search import filters, granularity_for, ranked
 from .segments import brief, segment_json
@@ -58,6 +60,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     segments: int = 0
+    outlets: dict[str, OutletSummary] = field(default_factory=dict)  # what each outlet received (files only)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -129,12 +133,32 @@ class Align:
                         file=sys.stderr, unit=" item", leave=False)
 
     # -- ingest + segment ---------------------------------------------------------------
-    def ingest(self, paths: list[Path], outlet: str | None = None) -> IngestReport:
-        """Store new articles from files and folders; known content is left as it is."""
-        return self.ingest_inputs(read_paths(paths, outlet))
+    def ingest(self, paths: list[Path], outlet: str | None = None, outlet_from: str = "folder") -> IngestReport:
+        """Store new articles from files and folders; known content is left as it is.
 
-    def ingest_inputs(self, inputs: Iterable[ArticleInput | Problem]) -> IngestReport:
+        The report says what each outlet received (articles, languages, dates) and warns when a
+        folder of differently named files became one outlet."""
+        if outlet_from not in OUTLET_FROM:
+            raise InputError(f"--outlet-from: {outlet_from!r} is not one of {', '.join(OUTLET_FROM)}")
         report = IngestReport()
+        files: dict[Path, str] = {}
+
+        def noted(items: Iterable[ArticleInput | Problem]) -> Iterator[ArticleInput | Problem]:
+            for item in items:
+                if isinstance(item, ArticleInput):
+                    lang = item.lang or detect(item.text[:2000]).lang
+                    report.outlets.setdefault(item.outlet, OutletSummary(item.outlet)).add(lang, item.published)
+                    if outlet is None and kind_of(Path(item.source)) == "file":
+                        files[Path(item.source)] = item.outlet
+                yield item
+
+        self.ingest_inputs(noted(read_paths(paths, outlet, outlet_from)), report)
+        report.warnings = merged_folders(list(files), files, outlet_from)
+        return report
+
+    def ingest_inputs(self, inputs: Iterable[ArticleInput | Problem],
+                      report: IngestReport | None = None) -> IngestReport:
+        report = report or IngestReport()
         for item in self._progress(inputs, "ingest"):
             verdict = admit(self.store, item)
             if isinstance(verdict, Problem):

@@ -166,6 +166,9 @@ class Settings:
     max_article_chars: int = _setting(200_000, "Longest cleaned article text accepted.", "limits")
     max_file_bytes: int = _setting(10_000_000, "Largest single .txt or .html article file (JSON Lines: any size).",
                                    "limits")
+    translate_per_minute: int = _setting(0, "Most /translate and /detect requests one client (its API key, else its "
+                                            "address) may send in a minute; more get 429, as LibreTranslate answers. "
+                                            "0: no limit.", "limits")
 
     # -- batch ---------------------------------------------------------------------------------
     batch_ingest_chunk: int = _setting(256, "Articles committed together with their read position.", "batch")

@@ -80,6 +80,9 @@ def build_synthetic(index: Path, n: int, demo: Path) -> None:
                          s.text, lang, lang, noisy.astype(np.float32).tobytes()))
         db.executemany("INSERT INTO segments(id, article_id, ord, start, end, kind, text, lang, lang_code, vector)"
                        " VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+    # Search does not need events; without this `align serve` would match 100k segments at start
+    # (a real index is matched by `align match` before it is served).
+    store.set_meta("events_stale", "0")
     store.close()
 
 

@@ -216,7 +216,9 @@ def test_query_vectors_are_cached_and_batched_across_threads(torch_fp32: TorchE5
     hits, misses = queries.hits, queries.misses
     assert queries.vector(texts[-1]) is first, "a repeated query is answered from the cache"
     assert (queries.hits, queries.misses) == (hits + 1, misses)
-    assert np.array_equal(first, got[len(texts) - 1])
+    # Whether it came from the cache or was embedded alone (its padding differs from the
+    # concurrent batch), it is the same vector up to float rounding.
+    assert float(first @ got[len(texts) - 1]) > 0.9999
     assert len(queries._cache) == 16, "the cache keeps its bound"
     for i in range(16):  # sixteen newer queries push it out: it is embedded again
         queries.vector(texts[i])

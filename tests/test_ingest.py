@@ -1,6 +1,11 @@
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from align.cli import main
+from align.errors import InputError
 from align.pipeline import Align
 
 
@@ -103,3 +108,78 @@ def test_align_ingest_reads_what_align_batch_reads(app: Align, tmp_path: Path) -
     report = app.ingest([folder])
     assert sorted(report.added) == [f"r{i}" for i in range(6)]
     assert [p.source for p in report.problems] == [f"{(folder / 'deep' / 'a.jsonl.gz').resolve()}:3"]
+
+
+FRANCE24 = "Russia said its air defences downed drones over the Moscow region overnight, the mayor said."
+NOVINITE = "Bulgaria will send spare parts for Soviet-era air defence systems to Ukraine, the minister said."
+
+
+def _mixed_folder(root: Path) -> Path:
+    folder = root / "seeds"
+    folder.mkdir()
+    (folder / "france24-liveblog-2023-09-05.txt").write_text(FRANCE24, encoding="utf-8")
+    (folder / "novinite-day-612.txt").write_text(NOVINITE, encoding="utf-8")
+    (folder / "novinite_2023-09-07.txt").write_text(NOVINITE.replace("spare parts", "missiles"), encoding="utf-8")
+    return folder
+
+
+def test_outlet_from_filename_keeps_outlets_apart(app: Align, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _mixed_folder(tmp_path)
+    index = ["--index-dir", str(app.settings.index_dir), "--quiet"]
+    app.close()
+    assert main(["ingest", str(folder), "--outlet-from", "filename", *index]) == 0
+    out, err = capsys.readouterr()
+    assert "  novinite: 2 article(s); en 2; 2023-09-07\n" in out and "  france24: 1 article(s); en 1; 2023-09-05" in out
+    assert "warning" not in err
+    reopened = Align(app.settings, embedder=app.embedder)
+    try:
+        assert sorted(o["outlet"] for o in reopened.store.outlets()) == ["france24", "novinite"]
+    finally:
+        reopened.close()
+
+
+def test_a_folder_merged_into_one_outlet_is_warned_about(app: Align, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _mixed_folder(tmp_path)
+    report = app.ingest([folder])
+    assert list(report.outlets) == ["seeds"] and report.outlets["seeds"].articles == 3
+    assert len(report.warnings) == 1 and "3 files" in report.warnings[0]
+    assert "france24, novinite" in report.warnings[0] and "--outlet-from filename" in report.warnings[0]
+    named = app.ingest([folder], outlet="Wire")  # one outlet asked for: no warning
+    assert named.warnings == [] and list(named.outlets) == ["Wire"]
+    with pytest.raises(InputError, match="outlet-from"):
+        app.ingest([folder], outlet_from="title")
+
+
+def test_html_names_its_own_outlet_date_url_and_title(app: Align, tmp_path: Path) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "page-1.html").write_text(
+        '<html><head><title>Drones downed near Moscow - France 24</title>'
+        '<meta property="og:site_name" content="France 24">'
+        '<meta property="og:url" content="https://www.france24.com/en/live-2023-09-05">'
+        '<meta property="article:published_time" content="2023-09-05T07:00:00+00:00"></head>'
+        f'<body><article><p>{FRANCE24}</p><p>{FRANCE24}</p></article></body></html>', encoding="utf-8")
+    (folder / "novinite-612.html").write_text(f"<html><body><p>{NOVINITE}</p></body></html>", encoding="utf-8")
+    report = app.ingest([folder], outlet_from="filename")
+    assert sorted(report.outlets) == ["France 24", "novinite"]
+    stored = {a["outlet"]: a for a in (app.store.article(i) for i in report.added)}
+    page = stored["France 24"]
+    assert page["url"] == "https://www.france24.com/en/live-2023-09-05" and page["title"] == "Drones downed near Moscow"
+    assert str(page["published"]).startswith("2023-09-05")
+
+
+def test_batch_takes_the_same_outlet_options(tmp_path: Path, embedder) -> None:
+    from align.batch import BatchJob, BatchOptions
+    from align.settings import Settings
+
+    folder = _mixed_folder(tmp_path)
+    settings = replace(Settings(), index_dir=tmp_path / "unused", models_dir=tmp_path / "models", quiet=True)
+    job = BatchJob(settings, BatchOptions(inputs=[folder], out=tmp_path / "out", workers=0, outlet_from="filename"),
+                   embedder=embedder)
+    try:
+        job.run()
+        assert sorted(o["outlet"] for o in job.store.outlets()) == ["france24", "novinite"]
+    finally:
+        job.close()

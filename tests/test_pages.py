@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -177,3 +178,38 @@ def test_search_by_sentence_highlights_the_matching_sentence(site: str, browser:
     marks = page.locator("mark.hit")
     assert marks.count() >= 2
     assert any("Tula" in marks.nth(i).inner_text() for i in range(marks.count()))
+
+
+def _offline(browser: object, url: str, selector: str) -> tuple[str, list[str], list[str]]:
+    """Open ``url`` with every request beyond loopback aborted; the text of ``selector``, the
+    requests that were refused and the CSP violations seen."""
+    page = _page(browser)
+    blocked: list[str] = []
+    refused: list[str] = []
+
+    def only_loopback(route: Any) -> None:
+        if route.request.url.startswith("http://127.0.0.1"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_loopback)
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(url)
+    page.wait_for_selector(selector, timeout=30_000)
+    return " ".join(page.locator(selector).all_inner_texts()), blocked + page.outside, refused
+
+
+def test_api_docs_render_with_the_network_cut(site: str, browser: object) -> None:
+    """/docs (Swagger UI) and /redoc load their assets from this server: with the network cut
+    they still list the operations, and their CSP blocks nothing."""
+    shown, blocked, refused = _offline(browser, site + "/docs", ".opblock-summary-path")
+    assert "/api/search" in shown and "/translate" in shown
+    assert not blocked and not refused, (blocked, refused)
+    shown, blocked, refused = _offline(browser, site + "/redoc", "h2")
+    assert "search" in shown.lower(), shown[:300]
+    # ReDoc's bundle asks for its maker's logo from a CDN, and hides it when it fails: the page's
+    # CSP refuses it, so nothing else is fetched from outside and nothing else is refused.
+    logo = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+    assert set(blocked) <= {logo} and all(logo in r for r in refused), (blocked, refused)

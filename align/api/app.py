@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import AlignError, DependencyMissing
@@ -35,6 +36,14 @@ from .deps import Context, Unauthorized
 from .metrics import BodyLimit, error_response
 from .routes import articles, events, libre, ops, pages, search
 
+# /docs and /redoc load Swagger UI and ReDoc from fastapi-offline's packaged assets, never a CDN.
+# Their pages start the viewer with an inline script and ReDoc runs a blob worker, so their
+# policy allows those; every other source stays this server's own.
+DOC_PAGES = ("/docs", "/redoc")
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'none'")
+
 
 def create_app(settings: Settings, embedder: Embedder | None = None, core: Align | None = None) -> FastAPI:
     """The API over one index directory. Pass ``core`` to share an opened :class:`Align`."""
@@ -44,7 +53,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None, core: Align
     with ctx.writing():
         if align.events_stale:
             align.match()
-    app = FastAPI(title="align", version="0.1.0",
+    app = FastAPIOffline(title="align", version="0.1.0",
                   description="Multilingual news alignment: search, events, comparison, offline translation.",
                   responses={code: {"model": schemas.ErrorResponse} for code in (401, 404, 413, 415, 422, 501)})
     app.state.align = align
@@ -56,6 +65,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None, core: Align
     async def measure(request: Request, call_next: Any) -> Response:
         started = time.perf_counter()
         response: Response = await call_next(request)
+        if request.url.path in DOC_PAGES:
+            response.headers["Content-Security-Policy"] = DOCS_CSP
         route = request.scope.get("route")
         ctx.metrics.observe(request.method, getattr(route, "path", "unmatched"), response.status_code,
                             time.perf_counter() - started)

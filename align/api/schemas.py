@@ -200,6 +200,12 @@ class TranslateIn(BaseModel):
     alternatives: int | None = None
 
 
+class LibreErrorOut(BaseModel):
+    """LibreTranslate's error shape, used on its paths so that its clients read the message."""
+
+    error: str
+
+
 class TranslateOut(BaseModel):
     translatedText: str | list[str]
     detectedLanguage: Detection | list[Detection] | None = None

@@ -70,6 +70,8 @@ class BatchOptions:
     engine: str = "local"
     index: str = "auto"
     ray_address: str | None = None
+    outlet: str | None = None  # of single .txt/.html files, as `align ingest --outlet`
+    outlet_from: str = "folder"  # as `align ingest --outlet-from`
 
 
 @dataclass
@@ -196,7 +198,7 @@ class BatchJob:
             for path, start, _ in todo:
                 chunk: list[Record] = []
                 seen, position = 0, start
-                for record in stream(path, start):
+                for record in stream(path, start, self.options.outlet, self.options.outlet_from):
                     chunk.append(record)
                     position = record.position
                     if len(chunk) >= step:

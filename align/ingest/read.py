@@ -23,6 +23,7 @@ from ..dates import date_in_name
 from ..errors import DependencyMissing, InputError
 from ..settings import Settings
 from .article import ArticleInput, Problem, decode, make_article, parse_jsonl_line
+from .outlets import html_metadata, outlet_of_path
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -73,41 +74,46 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return unique, problems
 
 
-def read_paths(paths: list[Path], outlet: str | None = None) -> Iterator[ArticleInput | Problem]:
+def read_paths(paths: list[Path], outlet: str | None = None,
+               outlet_from: str = "folder") -> Iterator[ArticleInput | Problem]:
     """Every article and problem of files and folders, in a stable (sorted) order."""
     files, problems = expand(paths)
     yield from problems
     for path in files:
-        for record in stream(path, outlet=outlet):
+        for record in stream(path, outlet=outlet, outlet_from=outlet_from):
             yield record.item
 
 
-def stream(path: Path, start: int = 0, outlet: str | None = None) -> Iterator[Record]:
-    """The records of one file after position ``start``; ``outlet`` names the outlet of a
-    single .txt/.html article (default: its folder's name)."""
+def stream(path: Path, start: int = 0, outlet: str | None = None, outlet_from: str = "folder") -> Iterator[Record]:
+    """The records of one file after position ``start``; for a single .txt/.html article,
+    ``outlet`` names its outlet, else its page's metadata or its path does (``outlet_from``)."""
     kind = kind_of(path)
     if kind == "parquet":
         yield from _parquet(path, start)
     elif kind in {"jsonl", "jsonl.gz"}:
         yield from _jsonl(path, start, kind == "jsonl.gz")
     elif start < 1:
-        yield Record(1, read_article_file(path, outlet), path.stat().st_size)
+        yield Record(1, read_article_file(path, outlet, outlet_from=outlet_from), path.stat().st_size)
 
 
-def read_article_file(path: Path, outlet: str | None = None,
-                      max_bytes: int = Settings.max_file_bytes) -> ArticleInput | Problem:
-    """A single .txt or .html file as one article of ``outlet`` (or its folder's name)."""
+def read_article_file(path: Path, outlet: str | None = None, max_bytes: int = Settings.max_file_bytes,
+                      outlet_from: str = "folder") -> ArticleInput | Problem:
+    """A single .txt or .html file as one article. Its outlet: ``outlet`` if given, else an HTML
+    page's site name, else its path (``outlet_from``: folder or filename); its date: the page's
+    metadata, else a date in the file name; an HTML page also gives its URL and title."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(f"file is {size:,} bytes; the limit for one .txt or .html article is {max_bytes:,}")
         text, encoding = decode(path.read_bytes())
-        name = outlet or path.parent.name
-        if not name:
-            raise InputError("no outlet: pass --outlet or put the file in a folder named for its outlet")
         kind = "html" if path.suffix.lower() in HTML_SUFFIXES else "text"
-        record = {"outlet": name, kind: text}
-        day = date_in_name(path.name)
+        meta = html_metadata(text) if kind == "html" else {}
+        name = outlet or meta.get("outlet") or outlet_of_path(path, outlet_from)
+        if not name:
+            raise InputError("no outlet: pass --outlet or --outlet-from filename, or put the file in a folder "
+                             "named for its outlet")
+        record: dict[str, str] = {"outlet": name, kind: text, **{k: meta[k] for k in ("title", "url") if k in meta}}
+        day = meta.get("published") or date_in_name(path.name)
         if day:
             record["published"] = day
         return make_article(record, source=str(path), raw=text, encoding=encoding)
