@@ -116,6 +116,15 @@ class FactRow(TypedDict):
     kind: str
     about: str
     cells: dict[str, FactCell]
+    majority: list[str] | None  # the value most stating outlets give (None: no clear majority)
+    stated_by: int  # outlets stating this fact
+    majority_of: int  # of them, how many give the majority value
+
+
+class CoverageJson(TypedDict):
+    told: list[dict[str, Any]]  # {"outlet", "langs"} of each outlet that told the event
+    silent: list[str]  # known outlets that did not
+    cites: dict[str, int]  # watched agency -> how many telling outlets cite it
 
 
 class EventView(EventJson):
@@ -124,6 +133,7 @@ class EventView(EventJson):
     coverage: dict[str, list[str]]
     missing_outlets: list[str]
     fact_table: list[FactRow]
+    coverage_bar: CoverageJson
     alignment: list[tuple[str, str, float]]
 
 

@@ -123,8 +123,10 @@ def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture
     assert main(["facts"]) == 0
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert first["lang"] == "ru"
-    assert first["sources"][0] == {"name": "TASS", "kind": "agency", "phrase": "сообщает ТАСС", "span": [30, 43]}
-    assert {"kind": "quantity", "value": {"n": 6, "unit": "drone"}, "text": "шесть дронов", "span": [6, 18]} in first["facts"]
+    assert first["sources"][0] == {"name": "TASS", "kind": "agency", "phrase": "сообщает ТАСС", "span": [30, 43],
+                                   "role": "source"}
+    assert {"kind": "quantity", "value": {"n": 6, "unit": "drone", "place": "Tula"}, "text": "шесть дронов",
+            "span": [6, 18]} in first["facts"], "the count is bound to the place after it"
     assert second == {"lang": "other", "sources": [], "facts": []}
 
 

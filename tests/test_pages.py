@@ -70,7 +70,12 @@ def test_list_event_toggle_highlight_and_fact_table(site: str, browser: object) 
     page.wait_for_selector("section.column")
     assert page.locator("section.column").count() == 4
     assert page.locator(".badge.tass").count() >= 2
-    assert "Not covered by: Novini BG" in page.content()
+    bar = page.locator("h1 + .coverage")  # the coverage bar under the title: who told it, who did not
+    assert bar.locator(".told").count() == 4 and bar.locator(".silent").all_inner_texts() == ["Novini BG"]
+    note = page.locator("h1 ~ .coverage-note").first.inner_text()
+    assert "Told by 4 of 5 outlets in en, ru, uk" in note and "not by Novini BG" in note and "TASS 2" in note
+    assert "Score: the probability" in page.locator(".score-line").inner_text()
+    assert page.locator(".segment .meta time").first.inner_text().endswith("2023")  # "Thu 7 Sep 2023", not ISO
     # hovering a Russian sentence lights up its counterparts in other columns
     ru = page.locator("section[aria-label='Moskovsky Vestnik'] .s").first
     ru.hover()
@@ -213,3 +218,28 @@ def test_api_docs_render_with_the_network_cut(site: str, browser: object) -> Non
     # CSP refuses it, so nothing else is fetched from outside and nothing else is refused.
     logo = "https://cdn.redoc.ly/redoc/logo-mini.svg"
     assert set(blocked) <= {logo} and all(logo in r for r in refused), (blocked, refused)
+
+
+def test_fact_table_shows_the_majority_and_the_lone_different_value(site: str, browser: object) -> None:
+    """A fifth outlet reports eight drones where four say six: its cell alone is marked as
+    differing, and the row names six as what most outlets state."""
+    lone = {"outlet": "Test Wire", "id": "tw-eight", "published": "2023-09-07",
+            "text": "Eight Ukrainian drones intercepted over Oryol and Tula\n\nRussian air defence forces "
+                    "intercepted eight Ukrainian drones over the Oryol and Tula regions during the night, the "
+                    "Russian defence ministry said, as quoted by TASS. Local authorities in Tula reported no damage."}
+    r = httpx.post(site + "/api/articles", json=[lone], headers={"X-API-Key": KEY}, timeout=120)
+    assert r.status_code in (200, 201), r.text
+    page = _page(browser)
+    page.goto(site + "/")
+    page.get_by_role("link", name="Six Ukrainian drones intercepted over Oryol and Tula").first.click()
+    page.wait_for_selector("table.facts")
+    row = page.locator("table.facts tr", has=page.locator("th", has_text="quantity: drone")).first
+    assert row.locator("td.majority").inner_text().startswith("6 (4 of 5)")
+    differing = row.locator("td[data-status=differ]")
+    assert differing.count() == 1 and differing.inner_text().startswith("8")
+    assert row.locator("td[data-status=agree]").count() == 4
+    page.screenshot(path=str(ARTIFACTS / "event-majority-desktop.png"), full_page=True)
+    phone = _page(browser, 390, 844)
+    phone.goto(page.url)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 400
+    phone.screenshot(path=str(ARTIFACTS / "event-majority-phone.png"), full_page=True)

@@ -8,6 +8,11 @@ attribution cue in one of the four languages ("as quoted by", "reported", "said"
 and that phrase's character span. A generic role ("the mayor") gives way to the named
 official next to it, and a generic institution ("the defence ministry") to a specific one
 ("Russian Defence Ministry") cited in the same segment.
+
+A medium a statement went through is a source too, with ``role`` "channel": "Shoigu told
+Interfax", "Песков в интервью ТАСС заявил", "заявив виданню Reuters", "разказаха пред Ройтерс".
+For comparing TASS-quoted reports an interview given to TASS is a TASS report; the speaker is
+kept beside it (role "source"), and the channel never hides the speaker from its verb.
 """
 
 from __future__ import annotations
@@ -34,12 +39,30 @@ _CUES = [
     r"повідом\w*", r"переда[єє]", r"передал\w*", r"за даними", r"з посиланням на", r"як пише", r"пише",
     r"цитує", r"заяви\w*", r"зазнач\w*", r"написа\w*", r"розпові\w*", r"уточни\w*", r"підтверди\w*",
     r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати",
+    # channels and their verbs (see _CHANNEL_RE): "told Interfax", "согласно Reuters", "пред Ройтерс"
+    r"per", r"speaking to", r"talking to", r"spoke to", r"in an (?:exclusive )?interview", r"interview",
+    r"рассказыва\w*", r"согласно", r"в (?:эксклюзивном )?интервью", r"в беседе с",
+    r"розказ\w*", r"розповіда\w*", r"згідно з", r"в (?:ексклюзивному )?інтерв['’]?ю", r"в розмові з",
+    r"разказ\w*", r"(?:в )?интервю", r"пред",
     # Bulgarian
     r"съобщ\w*", r"според", r"цитиран\w* от", r"цитира\w*", r"каза", r"написа\w*", r"обяви\w*",
     r"потвърди\w*", r"информира\w*", r"заяви\w*", r"уточни\w*", r"предаде\w*", r"отказа да коментира",
 ]
 _CUE_RE = re.compile(r"(?<!\w)(?:" + "|".join(_CUES) + r")(?!\w)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”»’)]*)\s+(?=[\"'“«‘(]?[A-ZА-ЯЁІЇЄҐ])")
+# Right before a medium, these make it the channel of someone's statement, not its author:
+# English prepositions of speaking to, Slavic speech verbs and nouns taking the medium in the
+# dative ("заявил ТАСС", "виданню", "агентству"), Bulgarian "пред" ("told", literally "before").
+_CHANNEL_RE = re.compile(
+    r"(?<!\w)(?:told|said to|speaking to|talking to|spoke to"
+    r"|in (?:an |his |her )?(?:exclusive )?interview (?:with|to|for)|in comments to|in remarks to|in a statement to"
+    r"|(?:заявил|рассказал|сказал|сообщил|пояснил|признал)\w{0,3}|рассказыва\w*"
+    r"|в (?:эксклюзивном )?интервью|в беседе с|(?:изданию|агентству|газете|телеканалу|журналу)"
+    r"|(?:заяви|розказа|розпові|сказа|повідоми|поясни)\w{0,3}|розповіда\w*|в (?:ексклюзивному )?інтерв['’]?ю"
+    r"|в розмові з|(?:виданню|агентству|агенції|газеті|телеканалу)"
+    r"|(?:каза|заяви|разказа|сподели)\w{0,3}\s+пред|пред|в интервю (?:за|пред)|интервю за)\s+$",
+    re.IGNORECASE)
+MEDIA = frozenset({"agency"})
 NEAR = 60  # characters between cue and mention that still make one phrase
 PERSON_NEAR = 25  # a person or role is a source only right next to the cue ("Sobyanin said")
 
@@ -50,6 +73,26 @@ class Source(SpannedJson):
     kind: str
     phrase: str
     span: tuple[int, int]
+    role: str = "source"  # or "channel": the medium a speaker's statement went through
+
+
+def channels(text: str, mentions: list[Mention]) -> dict[int, int]:
+    """The media mentions that are the channel of a statement, by index, with where their
+    channel cue starts: right after the cue, or after it and a name ("рассказывает Харис
+    Associated Press")."""
+    found = {}
+    for i, m in enumerate(mentions):
+        if m.kind not in MEDIA:
+            continue
+        lo = max(0, m.start - 60)
+        before = text[lo : m.start]
+        cue = _CHANNEL_RE.search(before) or _CHANNEL_RE.search(_NAME_TAIL.sub("", before))
+        if cue:
+            found[i] = lo + cue.start()
+    return found
+
+
+_NAME_TAIL = re.compile(r"(?:[A-ZА-ЯЁІЇЄҐ][\w'’-]+\s+){1,3}$")
 
 
 @functools.cache
@@ -74,7 +117,8 @@ def _gap(m: Mention, cue: tuple[int, int]) -> int:
 
 
 def _between(m: Mention, cue: tuple[int, int], others: list[Mention]) -> bool:
-    """True when another source stands between the mention and its cue."""
+    """True when another source (not a role, not a channel) stands between the mention and its cue.
+    ``others`` holds no channels (see :func:`sources`)."""
     lo, hi = min(m.end, cue[1]), max(m.start, cue[0])
     return any(o is not m and o.kind != "role" and lo <= o.start and o.end <= hi for o in others)
 
@@ -113,11 +157,13 @@ def sources(text: str, table: AliasTable | None = None) -> list[Source]:
     """The sources ``text`` cites, once each, in order of first citation."""
     table = table or registry()
     mentions = table.find(text)
+    via = channels(text, mentions)
     cues = [(m.start(), m.end()) for m in _CUE_RE.finditer(text)]
-    cited: list[tuple[Mention, tuple[int, int]]] = []
+    cited: list[tuple[Mention, tuple[int, int], str]] = []
     for lo, hi in _sentences(text):
-        inside = [m for m in mentions if lo <= m.start < hi]
+        inside = [m for i, m in enumerate(mentions) if lo <= m.start < hi and i not in via]
         sentence_cues = [c for c in cues if lo <= c[0] < hi]
+        cited += [(m, (via[i], m.end), "channel") for i, m in enumerate(mentions) if lo <= m.start < hi and i in via]
         for m in inside:
             if m.kind == "role" and any(o.kind == "official" and abs(o.start - m.end) <= 40 for o in inside):
                 continue
@@ -132,15 +178,16 @@ def sources(text: str, table: AliasTable | None = None) -> list[Source]:
                 continue
             close = near is not None and _gap(m, near) <= NEAR
             span = (min(near[0], m.start), max(near[1], m.end)) if near and close else (m.start, m.end)
-            cited.append((m, span))
-    names = {m.name for m, _ in cited}
+            cited.append((m, span, "source"))
+    cited.sort(key=lambda c: c[1][0])
+    names = {m.name for m, _, _ in cited}
     out: list[Source] = []
     seen: set[str] = set()
-    for m, span in cited:
+    for m, span, role in cited:
         if m.name in seen or any(other != m.name and other.endswith(m.name) for other in names):
             continue
         seen.add(m.name)
-        out.append(Source(m.name, "official" if m.kind == "role" else m.kind, text[span[0] : span[1]], span))
+        out.append(Source(m.name, "official" if m.kind == "role" else m.kind, text[span[0] : span[1]], span, role))
     return out
 
 

@@ -10,8 +10,8 @@ is *only in one*. This is the data behind the comparison page.
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..records import FactRow, SegmentJson
@@ -90,17 +90,29 @@ def compare_facts(a: list[Fact], b: list[Fact]) -> dict[str, list[dict[str, Any]
 def fact_table(members: Sequence[SegmentJson]) -> list[FactRow]:
     """One row per fact (about a place, person, count, sum, date or time), one cell per outlet.
 
-    A cell is ``agree`` when every outlet stating that fact states the same values,
-    ``differ`` when they disagree, ``missing`` when the outlet does not state it.
+    Each outlet states a value (or a set of values) per row; the row's ``majority`` is the value
+    most outlets state when more than one outlet states it and no other value is as common.
+    A cell is ``agree`` when it states the majority (or every stating outlet agrees),
+    ``differ`` when it states something else, ``missing`` when the outlet does not state it:
+    three outlets saying 6 and one saying 4 leaves the lone 4 standing out. A count split by
+    place ("four over Oryol, two over Tula") is a row per place, and its sum stands for the
+    whole when the outlet states no total itself.
     """
     outlets = sorted({m["outlet"] for m in members})
     rows: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    parts: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for m in members:
         for f in m["facts"]:
             kind = f["kind"]
             if kind in _COMPARABLE:
                 about = str(f["value"][_COMPARABLE[kind]])
-                shown = f"{f['value']['n'] if kind == 'quantity' else f['value']['amount']:,}"
+                amount = f["value"]["n"] if kind == "quantity" else f["value"]["amount"]
+                place = f["value"].get("place") if kind == "quantity" else None
+                if place:
+                    parts[(kind, about)][m["outlet"]].append(float(amount))
+                    rows[(kind, f"{about} · {place}")][m["outlet"]].add(f"{amount:,}")
+                    continue
+                about, shown = about, f"{amount:,}"
             elif kind in {"place", "person"}:
                 about, shown = str(f["value"]), str(f["value"])
             elif kind in {"date", "time"}:
@@ -108,14 +120,31 @@ def fact_table(members: Sequence[SegmentJson]) -> list[FactRow]:
             else:
                 continue
             rows[(kind, about)][m["outlet"]].add(shown)
-    table: list[FactRow] = []
-    for (kind, about), cells in sorted(rows.items()):
-        stated = [frozenset(v) for v in cells.values()]
-        status = "agree" if len(set(stated)) == 1 else "differ"
-        table.append({"kind": kind, "about": about, "cells": {
-            o: {"values": sorted(cells.get(o, set())), "status": status if o in cells else "missing"}
-            for o in outlets}})
-    return table
+    for key, by_outlet in parts.items():
+        for outlet, amounts in by_outlet.items():
+            if outlet not in rows[key] and len(amounts) > 1:
+                total = float(sum(amounts))
+                rows[key][outlet].add(f"{int(total) if total.is_integer() else total:,}")
+    return [_row(kind, about, cells, outlets) for (kind, about), cells in sorted(rows.items())]
+
+
+def _row(kind: str, about: str, cells: Mapping[str, set[str]], outlets: list[str]) -> FactRow:
+    """A fact row with each stating outlet's cell marked against the majority value."""
+    stated = {o: frozenset(v) for o, v in cells.items()}
+    counts = Counter(stated.values()).most_common()
+    unanimous = len(counts) == 1
+    majority = counts[0][0] if unanimous or (counts[0][1] >= 2 and counts[0][1] > counts[1][1]) else None
+
+    def status(o: str) -> str:
+        if o not in stated:
+            return "missing"
+        return "agree" if majority is not None and stated[o] == majority else "differ"
+
+    row: FactRow = {"kind": kind, "about": about, "cells": {
+        o: {"values": sorted(cells.get(o, set())), "status": status(o)} for o in outlets},
+        "majority": sorted(majority) if majority is not None else None,
+        "stated_by": len(stated), "majority_of": counts[0][1] if majority is not None else 0}
+    return row
 
 
 def _unique(found: list[Fact]) -> list[Fact]:

@@ -6,6 +6,11 @@ four languages with their inflected forms (three/три/трёх/трьох/тр
 becomes a *quantity* with a canonical unit ("шесть беспилотников" → 6 drone), so that
 "six drones" and "шість дронів" can be compared. Places and people come from the
 gazetteer and keep its canonical (English) spelling. Text inside URLs is never read.
+
+A count is bound to the place right after it ("four over Oryol", "два над Тулой") and, when
+it names no noun of its own, to the counted noun of the count before it in the sentence:
+"six drones: four over Oryol and two over Tula" gives 6 drone, 4 drone at Oryol and 2 drone
+at Tula, so a comparison can see both the total and its parts.
 """
 
 from __future__ import annotations
@@ -110,6 +115,13 @@ _TIME_RE = re.compile(
     r"(?<![\w:])(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)|(?=\s*[ap]\.?m\.?))\s*(?P<ap>[ap]\.?m\.?)?(?!\w)",
     re.IGNORECASE,
 )
+# A preposition of place between a count and a place name: "over", "над", "в", "край" ...
+_AT_PLACE = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:over|above|in|near|around|at|on|outside|off|над|в|во|у|під|под|около|возле|біля|"
+    r"поблизу|край|близо до|на|до|при)\s+(?:the\s+)?$", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?;](?:\s|$)")
+BIND_REACH = 120  # characters back to the count whose noun a bare count borrows
+
 _YEAR_RE = re.compile(r"(?<![\w.,-])(?P<y>(?:19|20)\d\d)(?:\s*(?:г\.|р\.|year|года?|року|година))?(?![\w]|[.,]\d)")
 
 
@@ -235,7 +247,45 @@ def facts(text: str, source_spans: list[tuple[int, int]] | None = None) -> list[
         if _overlaps(span, taken) or any(span[0] < b and a < span[1] for a, b in hidden):
             continue
         taken.append(Fact(mention.kind, mention.name, text[span[0] : span[1]], span))
-    return sorted(taken, key=lambda f: f.span)
+    return _bound(masked, sorted(taken, key=lambda f: f.span))
+
+
+def _bound(text: str, found: list[Fact]) -> list[Fact]:
+    """Counts tied to the place right after them; a bare count so tied borrows the noun of the
+    count before it in the same sentence (see the module's docstring)."""
+    places = [f for f in found if f.kind == "place"]
+    out: list[Fact] = []
+    for f in found:
+        if f.kind in {"quantity", "number"}:
+            place = next((p for p in places if 0 <= p.span[0] - f.span[1] <= 40
+                          and _AT_PLACE.fullmatch(text[f.span[1] : p.span[0]])), None)
+            if place is not None and not _listed(text, place, places):
+                unit = f.value["unit"] if f.kind == "quantity" else _borrowed_unit(text, f, out)
+                if unit is not None:
+                    n = f.value["n"] if f.kind == "quantity" else f.value
+                    f = Fact("quantity", {"n": n, "unit": unit, "place": place.value}, f.text, f.span)
+        out.append(f)
+    return out
+
+
+_AND = re.compile(r"[\s\w-]{0,20}?(?:,|\band\b|\bor\b|(?<!\w)(?:и|і|та|й|или|або)(?!\w))\s*(?:the\s+)?$",
+                  re.IGNORECASE)
+
+
+def _listed(text: str, place: Fact, places: list[Fact]) -> bool:
+    """True when ``place`` opens a list of places ("over the Oryol and Tula regions"): a count
+    before a list is not the count of its first place."""
+    return any(0 < p.span[0] - place.span[1] <= 30 and _AND.fullmatch(text[place.span[1] : p.span[0]])
+               for p in places)
+
+
+def _borrowed_unit(text: str, bare: Fact, before: list[Fact]) -> str | None:
+    for f in reversed(before):
+        if f.kind == "quantity" and bare.span[0] - f.span[1] <= BIND_REACH:
+            if _SENTENCE_BREAK.search(text[f.span[1] : bare.span[0]]):
+                return None
+            return str(f.value["unit"])
+    return None
 
 
 def numeric_value(fact: Fact) -> float | None:

@@ -18,7 +18,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..analysis.alignment import sentences_of
-from ..records import EventView, HitJson, MemberJson, SourceJson
+from ..events.view import coverage_of
+from ..records import CoverageJson, EventView, FactRow, HitJson, MemberJson, SourceJson
+from .readable import span_tag, time_tag
 
 STATIC = Path(__file__).resolve().parent / "static"
 VIEWS = ("both", "original", "translation")
@@ -73,8 +75,26 @@ def _badges(sources: Sequence[SourceJson]) -> str:
 
 
 def _span(member: Mapping[str, Any]) -> str:
-    times = sorted(t for t in (member.get("time") or member.get("published"),) if t)
-    return times[0] if times else ""
+    """The member's time as HTML (a ``<time>`` element, readable)."""
+    return time_tag(member.get("time") or member.get("published"))
+
+
+SCORE_LINE = ("Score: the probability (0–1) that a report tells the same story as its closest report here, "
+              "from their similarity and the names, numbers and dates they share.")
+
+
+def coverage_bar(cov: CoverageJson) -> str:
+    """One cell per known outlet: those that told the event (with their languages) first, then
+    those that did not; below it, how many of the telling outlets cite each watched agency."""
+    told = "".join(f"<span class=\"told\" title=\"{e(t['outlet'])} told it ({e(', '.join(t['langs']))})\">"
+                   f"{e(t['outlet'])} <small>{e(', '.join(t['langs']))}</small></span>" for t in cov["told"])
+    silent = "".join(f"<span class=\"silent\" title=\"{e(o)} did not tell it\">{e(o)}</span>" for o in cov["silent"])
+    n, of = len(cov["told"]), len(cov["told"]) + len(cov["silent"])
+    langs = sorted({lang for t in cov["told"] for lang in t["langs"]})
+    cites = " · ".join(f"{e(agency)} {count}" for agency, count in cov["cites"].items())
+    return (f"<div class=\"coverage\" role=\"img\" aria-label=\"Told by {n} of {of} outlets\">{told}{silent}</div>"
+            f"<p class=\"muted coverage-note\">Told by {n} of {of} outlets in {e(', '.join(langs))}"
+            f"{' · not by ' + e(', '.join(cov['silent'])) if cov['silent'] else ''} · outlets citing: {cites}</p>")
 
 
 def events_page(events: Sequence[Mapping[str, Any]], outlets: list[str], filters: dict[str, str | None],
@@ -95,10 +115,11 @@ def events_page(events: Sequence[Mapping[str, Any]], outlets: list[str], filters
     items = []
     for ev in events:
         times = sorted(t for t in (m.get("time") or m.get("published") for m in ev["members"]) if t)
-        span = f"{times[0]} – {times[-1]}" if times and times[0] != times[-1] else (times[0] if times else "")
+        span = span_tag(times[0], times[-1]) if times else ""
         items.append(
-            f"<li><a href=\"{e(links.event(ev['event_id']))}\">{e(ev['title'])}</a><div class=\"muted\">{e(span)} · "
-            f"{e(', '.join(ev['outlets']))} · {e(', '.join(ev.get('langs', [])))}</div></li>")
+            f"<li><a href=\"{e(links.event(ev['event_id']))}\">{e(ev['title'])}</a><div class=\"muted\">{span} · "
+            f"{e(', '.join(ev['outlets']))} · {e(', '.join(ev.get('langs', [])))}</div>"
+            f"{coverage_bar(coverage_of(ev['members'], outlets))}</li>")
     head = "".join(f"<th scope=\"col\">{e(o)}</th>" for o in outlets)
     rows = []
     for ev in events:
@@ -147,7 +168,8 @@ def event_page(ev: EventView, view: str, links: Links = SERVER) -> str:
             translation = f"<div class=\"translation note\">{e(m.get('translation_reason') or 'no translation')}</div>"
         columns[m["outlet"]].append(
             f"<article class=\"segment\" id=\"{e(m['segment_id'])}\"><div class=\"meta\">{e(m.get('lang'))} · "
-            f"{e(_span(m))}{e(score)}</div><div>{_badges(m.get('sources', []))}</div>"
+            f"{_span(m)}<span title=\"{e(SCORE_LINE)}\">{e(score)}</span></div>"
+            f"<div>{_badges(m.get('sources', []))}</div>"
             f"<div class=\"{'text' if m.get('lang') == 'en' else 'text original'}\" lang=\"{e(m.get('lang'))}\">"
             f"{_sentences(m['text'], f'm{i}', aligned)}</div>"
             f"{translation}{_why(m, outlet_of)}</article>")
@@ -158,26 +180,39 @@ def event_page(ev: EventView, view: str, links: Links = SERVER) -> str:
         f"<a href=\"?{urlencode({'view': v})}\"{current if v == view else ''}>{v}</a>" for v in VIEWS)
     outlets = sorted(columns)
     head = "".join(f"<th scope=\"col\">{e(o)}</th>" for o in outlets)
-    rows = []
-    for row in ev.get("fact_table", []):
-        cells = "".join(
-            f"<td class=\"{c['status']}\" data-status=\"{c['status']}\">{e(', '.join(c['values']) or '—')}"
-            f" <span class=\"muted\">{c['status']}</span></td>"
-            for c in (row["cells"][o] for o in outlets))
-        rows.append(f"<tr><th scope=\"row\">{e(row['kind'])}: {e(row['about'])}</th>{cells}</tr>")
-    facts = (f"<div class=\"facts-wrap\"><table class=\"facts\"><caption>Facts by outlet</caption><thead><tr>"
-             f"<th scope=\"col\">fact</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
-    missing = ev.get("missing_outlets", [])
-    left_out = f"<p class=\"muted\">Not covered by: {e(', '.join(missing))}</p>" if missing else ""
+    rows = "".join(_fact_row(row, outlets) for row in ev.get("fact_table", []))
+    facts = (f"<div class=\"facts-wrap\"><table class=\"facts\"><caption>Facts by outlet: a value that differs "
+             f"from what most outlets state is marked</caption><thead><tr><th scope=\"col\">fact</th>"
+             f"<th scope=\"col\">most outlets</th>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+    bar = coverage_bar(ev["coverage_bar"]) if "coverage_bar" in ev else ""
     related = "".join(
         f"<li><a href=\"{e(links.event(r['event_id']))}\">{e(r['event_id'])}</a> <span class=\"muted\">"
         f"{r['score']:.2f}{' · ' + e(', '.join(r['shared'][:6])) if r['shared'] else ''}</span></li>"
         for r in ev.get("related", []))
     related_block = ("<h2>Same developing story</h2><p class=\"muted\">Events linked by weaker evidence than one "
                      f"event needs.</p><ul class=\"related\">{related}</ul>") if related else ""
-    body = (f"<h1>{e(ev['title'])}</h1><p class=\"toggles\">Show: {toggles}</p>{left_out}"
+    body = (f"<h1>{e(ev['title'])}</h1>{bar}<p class=\"toggles\">Show: {toggles}</p>"
+            f"<p class=\"muted score-line\">{e(SCORE_LINE)}</p>"
             f"<div class=\"columns\">{cols}</div><h2>Facts</h2>{facts}{related_block}")
     return page(ev["title"], body, view=view, links=links)
+
+
+def _fact_row(row: FactRow, outlets: list[str]) -> str:
+    """A fact-table row: the majority value (and how many outlets state it), then each outlet's cell."""
+    if row.get("majority") is not None and row.get("stated_by", 0) > 1:
+        most = (f"{e(', '.join(row['majority'] or []))} "
+                f"<span class=\"muted\">({row['majority_of']} of {row['stated_by']})</span>")
+    elif row.get("stated_by", 0) > 1:
+        most = "<span class=\"muted\">no majority</span>"
+    else:
+        most = "<span class=\"muted\">one outlet</span>"
+    labels = {"agree": "agrees", "differ": "differs", "missing": "not stated"}
+    cells = "".join(
+        f"<td class=\"{c['status']}\" data-status=\"{c['status']}\">{e(', '.join(c['values']) or '—')}"
+        f" <span class=\"muted\">{labels.get(c['status'], c['status'])}</span></td>"
+        for c in (row["cells"][o] for o in outlets))
+    return (f"<tr><th scope=\"row\">{e(row['kind'])}: {e(row['about'])}</th>"
+            f"<td class=\"majority\">{most}</td>{cells}</tr>")
 
 
 def _why(member: MemberJson, outlet_of: Mapping[str, str]) -> str:
@@ -212,7 +247,7 @@ def claims_page(found: Mapping[str, Any]) -> str:
                      key=lambda r: (r["when"] is None, r["when"] or "", r["segment_id"]))
     first = ' <span class="badge first">first report</span>'
     items = "".join(
-        f"<li class=\"{'first' if r['earliest'] else ''}\"><time>{e(r['when'] or 'undated')}</time> "
+        f"<li class=\"{'first' if r['earliest'] else ''}\">{time_tag(r['when']) or '<time>undated</time>'} "
         f"<strong>{e(r['outlet'])}</strong> <span class=\"muted\">{e(r['lang'])} · {r['sentence_score']:.2f}</span>"
         f"{first if r['earliest'] else ''} {_badges(r.get('sources', []))}"
         + (f" <a href=\"/events/{e(r['event_id'])}\">event</a>" if r.get("event_id") else "")
