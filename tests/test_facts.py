@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from align.analysis.attribution import registry, sources
-from align.analysis.compare import analyse, compare_texts
+from align.analysis.compare import analyse, compare_texts, fact_table
 from align.analysis.facts import facts
 from align.analysis.translit import name_key
 from align.cli import main
@@ -131,7 +131,8 @@ def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture
 
 
 def test_labelled_sets_reach_the_targets() -> None:
-    for name, floor in (("facts.jsonl", 0.95), ("facts-heldout.jsonl", 0.9)):
+    # facts-heldout-2 was written after the channel and count rules froze: floors just under its figures.
+    for name, floor in (("facts.jsonl", 0.95), ("facts-heldout.jsonl", 0.9), ("facts-heldout-2.jsonl", 0.93)):
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)
         for field_name, minimum in (("sources", floor), ("numbers", floor), ("places", 0.85)):
@@ -174,3 +175,45 @@ def test_cli_compare_and_search_quotes(tmp_path: Path, capsys: pytest.CaptureFix
 def test_analyse_hides_places_inside_source_names() -> None:
     _, found = analyse("Сообщает Минобороны России.")
     assert [f for f in found if f.kind == "place"] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Sergei Shoigu told Interfax that the army would recruit more soldiers.",
+     [("Sergei Shoigu", "source"), ("Interfax", "channel")]),
+    ("«Ситуация сложная», — розказав Reuters Саймон Хедер.", [("Reuters", "channel")]),
+    ("Об этом рассказывает Харис Associated Press.", [("AP", "channel")]),
+    ("Двама служители разказаха пред Ройтерс, че доставките са спрени.", [("Reuters", "channel")]),
+    ("Согласно Reuters, переговоры продолжатся.", [("Reuters", "source")]),
+    ("Дмитрий Песков в интервью ТАСС заявил, что переговоры возможны.",
+     [("Dmitry Peskov", "source"), ("TASS", "channel")]),
+    ("Как сообщает ТАСС, над Крымом сбиты дроны.", [("TASS", "source")]),
+])
+def test_a_channel_is_a_source_and_the_speaker_stays(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(s.name, s.role) for s in sources(text)] == expected
+
+
+def test_counts_bind_to_their_place_and_borrow_the_noun_before_them() -> None:
+    found = [f.value for f in facts("Six drones were downed: four over Oryol and two over Tula.") if f.kind == "quantity"]
+    assert found == [{"n": 6, "unit": "drone"}, {"n": 4, "unit": "drone", "place": "Oryol"},
+                     {"n": 2, "unit": "drone", "place": "Tula"}]
+    listed = [f.value for f in facts("Six drones were intercepted over the Oryol and Tula regions.")
+              if f.kind == "quantity"]
+    assert listed == [{"n": 6, "unit": "drone"}], "a count before a list of places is not its first place's"
+    apart = [f.value for f in facts("3 drones over Moscow. 2 in Belgorod.") if f.kind in {"quantity", "number"}]
+    assert apart == [{"n": 3, "unit": "drone", "place": "Moscow"}, 2], "no noun is borrowed across a sentence"
+
+
+def test_fact_table_majority_marks_the_lone_value_and_sums_parts() -> None:
+    def member(outlet: str, text: str) -> dict:
+        return {"outlet": outlet, "facts": [f.to_json() for f in analyse(text)[1]]}
+
+    rows = fact_table([member("A", "Six drones were downed over Bryansk overnight."),
+                       member("B", "Шесть беспилотников сбиты этой ночью."),
+                       member("C", "Four drones were downed over Oryol and two over Tula."),
+                       member("D", "Eight drones were downed, the ministry said.")])
+    drone = next(r for r in rows if (r["kind"], r["about"]) == ("quantity", "drone"))
+    assert drone["majority"] == ["6"] and (drone["majority_of"], drone["stated_by"]) == (3, 4)
+    assert {o: c["status"] for o, c in drone["cells"].items()} == {"A": "agree", "B": "agree", "C": "agree",
+                                                                   "D": "differ"}
+    tie = fact_table([member("A", "Six drones were downed."), member("B", "Seven drones were downed.")])
+    assert tie[0]["majority"] is None and {c["status"] for c in tie[0]["cells"].values()} == {"differ"}

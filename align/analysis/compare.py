@@ -122,7 +122,7 @@ def fact_table(members: Sequence[SegmentJson]) -> list[FactRow]:
             rows[(kind, about)][m["outlet"]].add(shown)
     for key, by_outlet in parts.items():
         for outlet, amounts in by_outlet.items():
-            if outlet not in rows[key] and len(amounts) > 1:
+            if outlet not in rows[key] and amounts:
                 total = float(sum(amounts))
                 rows[key][outlet].add(f"{int(total) if total.is_integer() else total:,}")
     return [_row(kind, about, cells, outlets) for (kind, about), cells in sorted(rows.items())]

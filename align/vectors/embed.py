@@ -233,6 +233,10 @@ class Embedded:
                 out[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
         return out
 
+    def part(self, lo: int, hi: int) -> Embedded:
+        """Segments ``lo`` to ``hi`` of this batch (stored a few at a time)."""
+        return Embedded(self.vectors[lo:hi], self.sentences[lo:hi], self.texts[lo:hi])
+
 
 def embed_texts(embedder: Embedder, texts: list[str]) -> Embedded:
     """Segment vectors with their sentence vectors; all sentences of all texts in one batch."""
