@@ -122,8 +122,9 @@ def paragraphs(n: int = 16, chars: int = 400) -> list[str]:
 def load(base: str, seconds: float, connections: int, kind: str = "short") -> dict[str, Any]:
     """Run in the load process: GET /api/search from ``connections`` threads for ``seconds``.
 
-    Every request's query is new (a running number is appended), so the server's query cache
-    never answers: the figures are those of embedding and searching."""
+    Every request's query is new (the run's load and a running number are appended), so the
+    server's query cache never answers, not even with a query of an earlier run: the figures
+    are those of embedding and searching."""
     import httpx
 
     queries = QUERIES if kind == "short" else paragraphs()
@@ -139,7 +140,8 @@ def load(base: str, seconds: float, connections: int, kind: str = "short") -> di
             i = w
             while time.monotonic() < stop:
                 started = time.perf_counter()
-                r = client.get(f"{base}/api/search", params={"q": f"{queries[i % len(queries)]} {i}", "k": 10})
+                query = f"{queries[i % len(queries)]} {kind[0]}{connections}-{i}"
+                r = client.get(f"{base}/api/search", params={"q": query, "k": 10})
                 took = 1000 * (time.perf_counter() - started)
                 with lock:
                     if r.status_code == 200:
