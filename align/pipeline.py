@@ -60,7 +60,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     segments: int = 0
-    outlets: dict[str, OutletSummary] = field(default_factory=dict)  # what each outlet received (files only)
+    outlets: dict[str, OutletSummary] = field(default_factory=dict)  # what each outlet received (align ingest)
     warnings: list[str] = field(default_factory=list)
 
 
