@@ -112,7 +112,7 @@ def fact_table(members: Sequence[SegmentJson]) -> list[FactRow]:
                     parts[(kind, about)][m["outlet"]].append(float(amount))
                     rows[(kind, f"{about} · {place}")][m["outlet"]].add(f"{amount:,}")
                     continue
-                about, shown = about, f"{amount:,}"
+                shown = f"{amount:,}"
             elif kind in {"place", "person"}:
                 about, shown = str(f["value"]), str(f["value"])
             elif kind in {"date", "time"}:

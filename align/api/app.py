@@ -35,6 +35,7 @@ from . import schemas
 from .deps import Context, Unauthorized
 from .metrics import BodyLimit, error_response
 from .routes import articles, events, libre, ops, pages, search
+from .routes.libre import LibreError
 
 # /docs and /redoc load Swagger UI and ReDoc from fastapi-offline's packaged assets, never a CDN.
 # Their pages start the viewer with an inline script and ReDoc runs a blob worker, so their
@@ -108,6 +109,10 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return error_response(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(LibreError)
+    async def on_libre_error(_: Request, exc: LibreError) -> JSONResponse:
+        return exc.response()  # LibreTranslate's paths answer in its shape, for its clients
 
     @app.exception_handler(Unauthorized)
     async def on_unauthorized(_: Request, __: Exception) -> JSONResponse:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 # Elements whose text is code, data or time stamps, never prose.
 VERBATIM = frozenset({"script", "style", "code", "pre", "kbd", "samp", "var", "time", "svg", "math",
@@ -32,9 +33,7 @@ def translate_html(html: str, translate: Callable[[list[str]], list[str]]) -> st
 
     if not html.strip():
         return html
-    document = bool(_DOCUMENT.match(html))
-    root = lxml_html.document_fromstring(html) if document else lxml_html.fragment_fromstring(
-        html, create_parent="div")
+    root, document = _parsed(html)
     slots: list[tuple[object, str]] = []
     for element in root.iter():
         if isinstance(element.tag, str) and _translatable(element):
@@ -68,13 +67,19 @@ def _translatable(element: object) -> bool:
 
 def text_of(html: str) -> str:
     """The visible text of ``html`` (for detecting its language)."""
-    from lxml import html as lxml_html
-
     if not html.strip():
         return ""
-    root = lxml_html.fragment_fromstring(html, create_parent="div") if not _DOCUMENT.match(html) \
-        else lxml_html.document_fromstring(html)
+    root, _ = _parsed(html)
     for element in list(root.iter()):
         if isinstance(element.tag, str) and element.tag.lower() in VERBATIM and element.getparent() is not None:
             element.drop_tree()
     return " ".join(root.text_content().split())
+
+
+def _parsed(html: str) -> tuple[Any, bool]:
+    """The parsed page (a whole document) or fragment (under a ``<div>``), and which it was."""
+    from lxml import html as lxml_html
+
+    if _DOCUMENT.match(html):
+        return lxml_html.document_fromstring(html), True
+    return lxml_html.fragment_fromstring(html, create_parent="div"), False

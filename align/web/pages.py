@@ -112,22 +112,21 @@ def events_page(events: Sequence[Mapping[str, Any]], outlets: list[str], filters
         f"<label><input type=\"checkbox\" name=\"quotes\" value=\"TASS\"{tass}> quotes TASS</label>"
         "<input type=\"submit\" value=\"Filter\"></form>"
     ) if not links.static else ""
+    covered = [coverage_of(ev["members"], outlets) for ev in events]  # the bar and the matrix
     items = []
-    for ev in events:
+    for ev, cov in zip(events, covered, strict=True):
         times = sorted(t for t in (m.get("time") or m.get("published") for m in ev["members"]) if t)
         span = span_tag(times[0], times[-1]) if times else ""
         items.append(
             f"<li><a href=\"{e(links.event(ev['event_id']))}\">{e(ev['title'])}</a><div class=\"muted\">{span} · "
             f"{e(', '.join(ev['outlets']))} · {e(', '.join(ev.get('langs', [])))}</div>"
-            f"{coverage_bar(coverage_of(ev['members'], outlets))}</li>")
+            f"{coverage_bar(cov)}</li>")
     head = "".join(f"<th scope=\"col\">{e(o)}</th>" for o in outlets)
     rows = []
-    for ev in events:
-        by_outlet: dict[str, set[str]] = defaultdict(set)
-        for m in ev["members"]:
-            by_outlet[m["outlet"]].add(m.get("lang") or "?")
+    for ev, cov in zip(events, covered, strict=True):
+        by_outlet = {t["outlet"]: t["langs"] for t in cov["told"]}
         cells = "".join(
-            f"<td class=\"yes\">{e(', '.join(sorted(by_outlet[o])))}</td>" if o in by_outlet
+            f"<td class=\"yes\">{e(', '.join(by_outlet[o]))}</td>" if o in by_outlet
             else "<td class=\"no\">—</td>" for o in outlets)
         link = f"<a href=\"{e(links.event(ev['event_id']))}\">{e(ev['title'])}</a>"
         rows.append(f"<tr><th scope=\"row\">{link}</th>{cells}</tr>")

@@ -31,7 +31,8 @@ FORMATS = ("text", "html")
 
 
 class LibreError(Exception):
-    """A failure answered in LibreTranslate's shape: ``{"error": message}`` with ``status``."""
+    """A failure answered in LibreTranslate's shape: ``{"error": message}`` with ``status``
+    (the app's handler for it sends :meth:`response`)."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -76,33 +77,27 @@ def router(ctx: Context) -> APIRouter:
     @r.post("/detect", response_model=list[schemas.Detection] | list[list[schemas.Detection]],
             openapi_extra=_body_doc(schemas.DetectIn), responses=ERRORS)
     async def detect(request: Request) -> Any:
-        try:
-            fields = await admitted(request)
-            texts, single = texts_of(fields, settings.max_query_chars, settings.max_batch)
-            found = await run_in_threadpool(lambda: [[detection(t)] for t in texts])
-        except LibreError as exc:
-            return exc.response()
+        fields = await admitted(request)
+        texts, single = texts_of(fields, settings.max_query_chars, settings.max_batch)
+        found = await run_in_threadpool(lambda: [[detection(t)] for t in texts])
         return found[0] if single else found
 
     @r.post("/translate", response_model=schemas.TranslateOut, response_model_exclude_none=True,
             openapi_extra=_body_doc(schemas.TranslateIn), responses=ERRORS)
     async def translate(request: Request) -> Any:
-        try:
-            fields = await admitted(request)
-            texts, single = texts_of(fields, settings.max_query_chars, settings.max_batch)
-            source, target, form = (_field(fields, "source", "auto"), _field(fields, "target"),
-                                    _field(fields, "format", "text"))
-            if not target:
-                raise LibreError(400, "Invalid request: missing target parameter")
-            if target not in TARGETS:
-                raise LibreError(400, f"{target} is not supported (targets: {', '.join(TARGETS)})")
-            if form not in FORMATS:
-                raise LibreError(400, f"{form} format is not supported (formats: text, html)")
-            if source != "auto" and source not in TARGETS:
-                raise LibreError(400, f"{source} is not supported (sources: auto, {', '.join(TARGETS)})")
-            return await run_in_threadpool(translated, texts, single, source, target, form)
-        except LibreError as exc:
-            return exc.response()
+        fields = await admitted(request)
+        texts, single = texts_of(fields, settings.max_query_chars, settings.max_batch)
+        source, target, form = (_field(fields, "source", "auto"), _field(fields, "target"),
+                                _field(fields, "format", "text"))
+        if not target:
+            raise LibreError(400, "Invalid request: missing target parameter")
+        if target not in TARGETS:
+            raise LibreError(400, f"{target} is not supported (targets: {', '.join(TARGETS)})")
+        if form not in FORMATS:
+            raise LibreError(400, f"{form} format is not supported (formats: text, html)")
+        if source != "auto" and source not in TARGETS:
+            raise LibreError(400, f"{source} is not supported (sources: auto, {', '.join(TARGETS)})")
+        return await run_in_threadpool(translated, texts, single, source, target, form)
 
     def translated(texts: list[str], single: bool, source: str, target: str, form: str) -> dict[str, Any]:
         """Each text translated from its source (detected per text under ``auto``), in the request's order."""
