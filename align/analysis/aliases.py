@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -84,6 +85,22 @@ def split_top_level(aliases: str) -> list[str]:
 
 
 _LEAD = r"(?<![\w])"
+_START = 4  # characters of an anchor's first word that index it
+_TOKEN_RE = re.compile(r"\w+")
+
+
+def _start(anchor: str) -> str:
+    return anchor.split(" ")[0][:_START]
+
+
+def _at_anchor(entry: Entry, text: str, lowered: str) -> Iterator[re.Match[str]]:
+    """The entry's matches, tried only where its anchor occurs (every match starts with it)."""
+    pos = lowered.find(entry.anchor)
+    while pos >= 0:
+        m = entry.pattern.match(text, pos)
+        if m:
+            yield m
+        pos = lowered.find(entry.anchor, m.end() if m else pos + 1)
 
 
 def _compile(alias: str) -> re.Pattern[str]:
@@ -99,6 +116,16 @@ class AliasTable:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.kinds = {e.name: e.kind for e in entries}
+        # Entries by the start of their anchor: a match begins at a word start (see _LEAD), so a
+        # text can only name entries whose anchor starts one of its words. Thousands of aliases
+        # then cost a set lookup each instead of a substring search each.
+        self._by_start: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        for i, e in enumerate(entries):
+            if e.anchor:
+                self._by_start.setdefault(_start(e.anchor), []).append(i)
+            else:
+                self._always.append(i)
 
     @classmethod
     def from_tsv(cls, text: str, source: str = "") -> AliasTable:
@@ -145,11 +172,14 @@ class AliasTable:
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions, longest first where they overlap, in text order."""
         lowered = text.lower()
+        starts = {w[:n] for w in _TOKEN_RE.findall(lowered) for n in range(2, min(len(w), _START) + 1)}
+        candidates = sorted(self._always + [i for s in starts for i in self._by_start.get(s, ())])
+        entries = [self.entries[i] for i in candidates]
+        aligned = len(lowered) == len(text)  # lower() kept every offset (it does but for rare letters)
         found = [
             Mention(e.name, e.kind, m.start(), m.end(), m.group(0))
-            for e in self.entries
-            if not e.anchor or e.anchor in lowered
-            for m in e.pattern.finditer(text)
+            for e in entries
+            for m in (_at_anchor(e, text, lowered) if e.anchor and aligned else e.pattern.finditer(text))
         ]
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken: list[Mention] = []

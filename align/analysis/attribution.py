@@ -153,6 +153,15 @@ def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
     return False
 
 
+_THAT = re.compile(r"(?<!\w)(?:that|что|чтобы|що|щоб|че)(?!\w)", re.IGNORECASE)
+
+
+def _reported(m: Mention, cue: tuple[int, int], text: str) -> bool:
+    """True when the mention stands inside the clause its cue reports ("told RIA Novosti that the
+    Kremlin saw no basis"): the subject of what was said, not who said it."""
+    return cue[1] <= m.start and bool(_THAT.search(text[cue[1] : m.start]))
+
+
 def sources(text: str, table: AliasTable | None = None) -> list[Source]:
     """The sources ``text`` cites, once each, in order of first citation."""
     table = table or registry()
@@ -175,6 +184,8 @@ def sources(text: str, table: AliasTable | None = None) -> list[Source]:
                 if near is None:
                     continue
             if m.kind == "institution" and _affiliation(m, inside, text):
+                continue
+            if near is not None and m.kind != "channel" and _reported(m, near, text):
                 continue
             close = near is not None and _gap(m, near) <= NEAR
             span = (min(near[0], m.start), max(near[1], m.end)) if near and close else (m.start, m.end)

@@ -27,22 +27,23 @@ _WORD_NUMBERS: dict[int, str] = {
     2: "two|два|две|двух|двум|двумя|двое|дві|двох|двом|двома|двоє|двама|двамата",
     3: "three|три|трех|трёх|трем|трём|тремя|трое|трьох|трьом|трьома|троє|трима|тримата",
     4: "four|четыре|четырех|четырёх|четырем|четырьмя|четверо|чотири|чотирьох|чотирьом|четири|четирима",
-    5: "five|пять|пяти|пятью|пятеро|п['’]ять|п['’]яти|п['’]ятеро|пет|петима",
+    5: "five|пять|пяти|пятью|пятеро|п'ять|п'яти|п'ятеро|пет|петима",
     6: "six|шесть|шести|шестью|шестеро|шість|шістьох|шест|шестима",
     7: "seven|семь|семи|семью|сім|сімох|седем|седмина",
     8: "eight|восемь|восьми|вісім|вісьмох|осем|осмина",
-    9: "nine|девять|девяти|дев['’]ять|дев['’]яти|девет|деветима",
+    9: "nine|девять|девяти|дев'ять|дев'яти|девет|деветима",
     10: "ten|десять|десяти|десятьох|десет|десетима",
     11: "eleven|одиннадцать|одинадцять|единадесет",
     12: "twelve|dozen|двенадцать|дванадцять|дванадесет",
-    15: "fifteen|пятнадцать|п['’]ятнадцять|петнадесет",
+    15: "fifteen|пятнадцать|п'ятнадцять|петнадесет",
     20: "twenty|двадцать|двадцати|двадцять|двадесет",
     30: "thirty|тридцать|тридцять|тридесет",
     40: "forty|сорок|сорока|четиридесет",
-    50: "fifty|пятьдесят|пятидесяти|п['’]ятдесят|петдесет",
+    50: "fifty|пятьдесят|пятидесяти|п'ятдесят|петдесет",
     100: "hundred|a hundred|сто|ста|сотня|стотина",
     1000: "thousand|a thousand|тысяча|тысячи|тысячу|тисяча|тисячі|хиляда",
 }
+# Number words are written with a plain apostrophe (п'ять); text may carry the typographic one.
 _WORD_VALUE = {w: n for n, words in _WORD_NUMBERS.items() for w in words.split("|")}
 _SCALES = {
     "thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тис": 1e3, "тисяч": 1e3, "хил": 1e3, "хиляди": 1e3,
@@ -85,20 +86,25 @@ _MONTHS: dict[int, str] = {
 }
 _WEEKDAYS: dict[str, str] = {
     "Monday": r"monday|понедельник\w*|понеділ\w*|понеделник", "Tuesday": r"tuesday|вторник\w*|вівтор\w*",
-    "Wednesday": r"wednesday|сред[аеуы]|серед[аиу]|сряда", "Thursday": r"thursday|четверг\w*|четвер\w*|четвъртък",
+    "Wednesday": r"wednesday|сред[аеуы]|серед[аиу]|сряда",
+    "Thursday": r"thursday|четверг\w*|четвер(?:у|ом|і)?|четвъртък",  # not четверо, "four of them"
     "Friday": r"friday|пятниц\w*|п['’]ятниц\w*|петък", "Saturday": r"saturday|суббот\w*|субот\w*|събота",
     "Sunday": r"sunday|воскресень\w*|неділ\w*|неделя",
 }
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _DIGITS = r"\d{1,3}(?:[ ,\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_WORDS = "|".join(sorted(_WORD_VALUE, key=len, reverse=True))
+_WORDS = "|".join(re.escape(w).replace("'", "['’]") for w in sorted(_WORD_VALUE, key=len, reverse=True))
 _SCALE_RE = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
 _NUMBER_RE = re.compile(
     rf"(?<![\w.,-])(?P<num>{_DIGITS}|{_WORDS})(?:\s*(?P<scale>{_SCALE_RE})\.?)?(?![\w]|[.,]\d)",
     re.IGNORECASE,
 )
-_UNIT_RE = {u: re.compile(rf"\s*(?:[\w-]+\s+){{0,2}}?(?:{p})(?!\w)", re.IGNORECASE) for u, p in _UNITS.items()}
+# Up to two words may stand between a count and its noun ("six Shahed drones"), but never another
+# number: in "23 of 28 drones" the noun is 28's (23 borrows it, see _share_of).
+_NOT_A_NUMBER = rf"(?!(?:\d|(?:{_WORDS})(?!\w)))"
+_UNIT_RE = {u: re.compile(rf"\s*(?:{_NOT_A_NUMBER}[\w-]+\s+){{0,2}}?(?:{p})(?!\w)", re.IGNORECASE)
+            for u, p in _UNITS.items()}
 _CUR_BEFORE = re.compile(r"(?:US\$|\$|€|£|₴|₽)\s*$")
 _CUR_AFTER = {c: re.compile(rf"\s*(?:{p})(?!\w)", re.IGNORECASE) for c, p in _CURRENCIES.items()}
 _MONTH_ALT = "|".join(f"(?P<m{n}>{p})" for n, p in _MONTHS.items())
@@ -140,8 +146,8 @@ def gazetteer() -> AliasTable:
 
 def _number_value(raw: str, scale: str | None) -> float | None:
     word = raw.lower().replace("’", "'")
-    if word in _WORD_VALUE or word.replace("'", "’") in _WORD_VALUE:
-        value = float(_WORD_VALUE.get(word, _WORD_VALUE.get(word.replace("'", "’"), 0)))
+    if word in _WORD_VALUE:
+        value = float(_WORD_VALUE[word])
     else:
         digits = raw.replace("\u202f", " ")
         if re.fullmatch(r"\d{1,3}(?:[ ,]\d{3})+(?:[.,]\d+)?", digits):
@@ -255,7 +261,9 @@ def _bound(text: str, found: list[Fact]) -> list[Fact]:
     count before it in the same sentence (see the module's docstring)."""
     places = [f for f in found if f.kind == "place"]
     out: list[Fact] = []
-    for f in found:
+    for i, f in enumerate(found):
+        if f.kind == "number":
+            f = _share_of(text, f, found[i + 1 : i + 2])
         if f.kind in {"quantity", "number"}:
             place = next((p for p in places if 0 <= p.span[0] - f.span[1] <= 40
                           and _AT_PLACE.fullmatch(text[f.span[1] : p.span[0]])), None)
@@ -277,6 +285,18 @@ def _listed(text: str, place: Fact, places: list[Fact]) -> bool:
     before a list is not the count of its first place."""
     return any(0 < p.span[0] - place.span[1] <= 30 and _AND.fullmatch(text[place.span[1] : p.span[0]])
                for p in places)
+
+
+_OF = re.compile(r"\s+(?:out of|of|из|з|із|от|от общо)\s+", re.IGNORECASE)
+
+
+def _share_of(text: str, bare: Fact, following: list[Fact]) -> Fact:
+    """A bare count that is a share of the quantity right after it takes that quantity's noun:
+    "23 of 28 drones", "20 из 25 беспилотников", "10 out of 12 missiles"."""
+    after = following[0] if following else None
+    if after is None or after.kind != "quantity" or not _OF.fullmatch(text[bare.span[1] : after.span[0]]):
+        return bare
+    return Fact("quantity", {"n": bare.value, "unit": after.value["unit"]}, bare.text, bare.span)
 
 
 def _borrowed_unit(text: str, bare: Fact, before: list[Fact]) -> str | None:
