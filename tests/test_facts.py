@@ -131,11 +131,14 @@ def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture
 
 
 def test_labelled_sets_reach_the_targets() -> None:
-    # facts-heldout-2 was written after the channel and count rules froze: floors just under its figures.
-    for name, floor in (("facts.jsonl", 0.95), ("facts-heldout.jsonl", 0.9), ("facts-heldout-2.jsonl", 0.93)):
+    # Floors just under the measured figures; facts-heldout-3 was written after the widened
+    # gazetteer and source table froze, and its long tail of unknown names is measured, not tuned.
+    floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
+              "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.85, 0.95, 0.85, 0.95)}
+    for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)
-        for field_name, minimum in (("sources", floor), ("numbers", floor), ("places", 0.85)):
+        for field_name, minimum in zip(("sources", "numbers", "places", "people"), minimums, strict=True):
             precision, recall, _ = scores[field_name]
             assert precision >= minimum and recall >= minimum, (name, field_name, precision, recall)
     assert len((LABELLED / "facts.jsonl").read_text(encoding="utf-8").splitlines()) >= 80
@@ -231,6 +234,12 @@ def test_what_a_cue_reports_is_not_its_source() -> None:
 def test_names_that_are_also_common_words_stay_words(text: str) -> None:
     assert [f for f in facts(text) if f.kind in {"place", "person"}] == []
     assert sources(text) == []
+
+
+def test_a_star_after_regex_syntax_keeps_its_regex_sense() -> None:
+    # "Токаев\\w*" once compiled to "Токаев\\w[\\w'’]*", which needs one more letter: the bare name never matched.
+    assert [f.value for f in facts("Касым-Жомарт Токаев заявил") if f.kind == "person"] == ["Kassym-Jomart Tokayev"]
+    assert [f.value for f in facts("Вячеслав Гладков") if f.kind == "person"] == ["Vyacheslav Gladkov"]
 
 
 @pytest.mark.parametrize(("text", "place"), [

@@ -104,7 +104,8 @@ def _at_anchor(entry: Entry, text: str, lowered: str) -> Iterator[re.Match[str]]
 
 
 def _compile(alias: str) -> re.Pattern[str]:
-    body = re.sub(r"\*(?=\s|$)", r"[\\w'’]*", alias.strip())
+    # A * after a letter is "any ending"; after regex syntax (\w*, [ая]*) it keeps its regex sense.
+    body = re.sub(r"(?<=[^\W\d_])(?<!\\[wWdDsS])\*(?=\s|$)", r"[\\w'’]*", alias.strip())
     bare = re.sub(r"\\.|[^\w]", "", alias)
     flags = 0 if bare.isupper() else re.IGNORECASE
     return re.compile(rf"{_LEAD}{body}(?![\w])", flags)

@@ -12,7 +12,7 @@ from ..analysis.facts import numeric_value
 
 LABELLED = Path(__file__).resolve().parents[2] / "corpora" / "labelled"
 FIELDS = ("sources", "numbers", "places", "people")
-HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl")
+HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "facts-heldout-3.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
@@ -44,8 +44,9 @@ def field_scores(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float, in
 
 def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
     """Per-field scores on the labelled sets: ``facts.jsonl`` (tuned on), ``facts-heldout.jsonl``
-    (written after the first rules froze) and ``facts-heldout-2.jsonl`` (written after the channel
-    and count-binding rules froze, all four languages; never tuned on)."""
+    (written after the first rules froze), ``facts-heldout-2.jsonl`` (after the channel and
+    count-binding rules froze) and ``facts-heldout-3.jsonl`` (after the widened gazetteer and
+    source table froze; all four languages)."""
     out: list[tuple[str, ...]] = []
     for name in HELD_OUT:
         path = folder / name
