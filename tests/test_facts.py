@@ -218,6 +218,12 @@ def test_a_share_takes_the_noun_of_its_whole_and_apostrophe_numbers_have_values(
     assert _kinds("у четвер", "date") == ["Thursday"]
 
 
+def test_an_alias_whose_first_word_is_one_letter_is_found() -> None:
+    # The alias index keys each alias by its first word's opening letters; "в X" opens with one.
+    assert [(s.name, s.role) for s in sources("Об этом он написал в X.")] == [("X", "source")]
+    assert [s.name for s in sources("Про це він написав у X.")] == ["X"]
+
+
 def test_what_a_cue_reports_is_not_its_source() -> None:
     found = sources("Dmitry Peskov told RIA Novosti that the Kremlin saw no basis for talks.")
     assert [s.name for s in found] == ["Dmitry Peskov", "RIA Novosti"]

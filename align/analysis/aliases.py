@@ -173,7 +173,7 @@ class AliasTable:
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions, longest first where they overlap, in text order."""
         lowered = text.lower()
-        starts = {w[:n] for w in _TOKEN_RE.findall(lowered) for n in range(2, min(len(w), _START) + 1)}
+        starts = {w[:n] for w in _TOKEN_RE.findall(lowered) for n in range(1, min(len(w), _START) + 1)}
         candidates = sorted(self._always + [i for s in starts for i in self._by_start.get(s, ())])
         entries = [self.entries[i] for i in candidates]
         aligned = len(lowered) == len(text)  # lower() kept every offset (it does but for rare letters)
