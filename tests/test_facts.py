@@ -10,6 +10,7 @@ import pytest
 
 from align.analysis.attribution import registry, sources
 from align.analysis.compare import analyse, compare_texts, fact_table
+from align.analysis.entities import same_name
 from align.analysis.facts import facts
 from align.analysis.translit import name_key
 from align.cli import main
@@ -131,10 +132,10 @@ def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture
 
 
 def test_labelled_sets_reach_the_targets() -> None:
-    # Floors just under the measured figures; facts-heldout-3 was written after the widened
-    # gazetteer and source table froze, and its long tail of unknown names is measured, not tuned.
+    # Floors just under the measured figures. Files 1-3 have been fixed against; facts-heldout-4 was
+    # written after the titled-people rule and the third table widening froze, and is measured, not tuned.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.85, 0.95, 0.85, 0.95)}
+              "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)
@@ -271,3 +272,58 @@ def test_fact_table_majority_marks_the_lone_value_and_sums_parts() -> None:
                                                                    "D": "differ"}
     tie = fact_table([member("A", "Six drones were downed."), member("B", "Seven drones were downed.")])
     assert tie[0]["majority"] is None and {c["status"] for c in tie[0]["cells"].values()} == {"differ"}
+
+
+@pytest.mark.parametrize(("text", "name", "lang"), [
+    ("Над областью сбиты 12 беспилотников, сообщил губернатор Василий Голубев.", "Vasiliy Golubev", "ru"),
+    ("Про це повідомив голова Херсонської ОВА Олександр Прокудін.", "Oleksandr Prokudin", "uk"),
+    ("Това каза говорителят на МВР Пламен Иванов.", "Plamen Ivanov", "bg"),
+    ("The region's governor, Oleh Kiper, said two people were hurt.", "Oleh Kiper", "en"),
+    ("Deputy Foreign Minister Sergei Vershinin told reporters.", "Sergei Vershinin", "en"),
+])
+def test_a_title_names_a_person_the_tables_do_not_list(text: str, name: str, lang: str) -> None:
+    people = [f.value for f in facts(text) if f.kind == "person"]
+    assert people == [name], lang
+    cited = [(s.name, s.kind) for s in sources(text)]
+    assert cited == [(name, "official")]  # the generic role ("Governor") gives way to the name
+
+
+@pytest.mark.parametrize("text", [
+    "губернатор Ленинградской области заявил", "The General Staff said the attack failed.",
+    "The minister said on Monday that talks would resume.",
+])
+def test_a_title_before_a_place_or_a_common_word_names_nobody(text: str) -> None:
+    assert [f for f in facts(text) if f.kind == "person"] == []
+
+
+def test_a_listed_person_keeps_the_canonical_name_after_a_title() -> None:
+    assert [f.value for f in facts("президент Владимир Путин заявил") if f.kind == "person"] == ["Vladimir Putin"]
+    assert [f.value for f in facts("кметът Сергей Собянин в Телеграм") if f.kind == "person"] == ["Sergei Sobyanin"]
+
+
+def test_an_institution_that_only_employs_someone_is_not_cited() -> None:
+    assert [s.name for s in sources("СБУ затримала в Одесі агента ФСБ, який коригував удари, повідомили в СБУ.")] \
+        == ["SBU"]
+    assert [s.name for s in sources("An FSB officer was detained in Odesa, the SBU said.")] == ["SBU"]
+
+
+def test_what_precedes_a_cue_with_its_own_speaker_is_reported() -> None:
+    found = sources("Съветът за сигурност на ООН ще заседава в Ню Йорк, обяви Небензя.")
+    assert [s.name for s in found] == ["Vasily Nebenzya"]
+    assert [s.name for s in sources("ООН заяви, че ще изпрати мисия.")] == ["United Nations"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("British intelligence believes Russia loses about 1,200 troops a day.", "British intelligence"),
+    ("Британська розвідка вважає, що Росія втрачає близько 1200 військових на день.", "British intelligence"),
+    ("Цените са се повишили с 8 процента, сочат данни на НСИ.", "NSI"),
+    ("По данным Росстата, цены выросли на 9 процентов.", "Rosstat"),
+])
+def test_assessments_and_data_attribute_their_source(text: str, name: str) -> None:
+    assert [s.name for s in sources(text)] == [name]
+
+
+def test_romanisations_of_one_name_are_that_name() -> None:
+    assert same_name("Vasiliy Golubev", "Vasily Golubev")
+    assert not same_name("Ivan Petrov", "Ivan Popov")
+    assert not same_name("Golubev", "Vasily Golubev")

@@ -13,17 +13,25 @@ A medium a statement went through is a source too, with ``role`` "channel": "Sho
 Interfax", "Песков в интервью ТАСС заявил", "заявив виданню Reuters", "разказаха пред Ройтерс".
 For comparing TASS-quoted reports an interview given to TASS is a TASS report; the speaker is
 kept beside it (role "source"), and the channel never hides the speaker from its verb.
+
+Not cited: an institution that only employs someone ("Kremlin spokesman Dmitry Peskov",
+"агента ФСБ", "an FSB agent"), and what a cue reports ("told RIA Novosti that the Kremlin…";
+"the UN Security Council will meet, Nebenzya announced"). Assessments and data attribute
+too ("British intelligence believes", "сочат данни на НСИ"). People the tables do not list
+are found by the title before their name (:mod:`people`) and cited like listed officials.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .aliases import AliasTable, Mention, SpannedJson
+from .facts import gazetteer
+from .people import titled
 
 _CUES = [
     # English
@@ -39,6 +47,10 @@ _CUES = [
     r"повідом\w*", r"переда[єє]", r"передал\w*", r"за даними", r"з посиланням на", r"як пише", r"пише",
     r"цитує", r"заяви\w*", r"зазнач\w*", r"написа\w*", r"розпові\w*", r"уточни\w*", r"підтверди\w*",
     r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати",
+    # assessments and data: "British intelligence believes", "ISW assesses", "сочат данни на НСИ"
+    r"believes?", r"assess(?:es|ed)?", r"estimates?", r"estimated", r"data from", r"figures from",
+    r"счита\w*", r"полага\w*", r"оценива\w*", r"данны[еx]", r"вважа\w*", r"оціню\w*", r"дан[іи]",
+    r"смята\w*", r"оценява\w*", r"сочат", r"данни(?:те)?(?: на)?",
     # channels and their verbs (see _CHANNEL_RE): "told Interfax", "согласно Reuters", "пред Ройтерс"
     r"per", r"speaking to", r"talking to", r"spoke to", r"in an (?:exclusive )?interview", r"interview",
     r"рассказыва\w*", r"согласно", r"в (?:эксклюзивном )?интервью", r"в беседе с",
@@ -130,7 +142,9 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
     for cue in sorted(cues, key=lambda c: _gap(m, c)):
         if _gap(m, cue) > PERSON_NEAR or _between(m, cue, others):
             continue
-        if re.search(r"[,;:]", text[min(m.end, cue[1]) : max(m.start, cue[0])]):
+        between = text[min(m.end, cue[1]) : max(m.start, cue[0])]
+        apposition = cue[0] >= m.end and re.fullmatch(r"\s*,\s*", between) and re.search(r",\s*$", text[: m.start])
+        if re.search(r"[,;:]", between) and not apposition:  # "the governor, Oleh Kiper, said" is his
             continue
         if cue[1] <= m.start and any(
             o is not m and o.kind != "role" and 0 <= cue[0] - o.end <= PERSON_NEAR
@@ -141,8 +155,21 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
     return None
 
 
+# A member of an institution named right before it ("агента ФСБ", "офицер от ГРУ") or, in English,
+# right after it ("an FSB agent"): the institution says who the person works for, not who speaks.
+_MEMBER_BEFORE = re.compile(
+    r"(?<!\w)(?:агент|сотрудник|офицер|офіцер|співробітник|служител|военнослужащ|військовослужбов|бо[йе]ц"
+    r"|бійц|шпион|шпигун|шпионин|диверсант|информатор|інформатор|завербован)\w*(?:\s+(?:на|от))?\s+$",
+    re.IGNORECASE)
+_MEMBER_AFTER = re.compile(r"\s+(?:agents?|officers?|operatives?|employees?|informants?|spy|spies)(?!\w)",
+                           re.IGNORECASE)
+
+
 def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
-    """True when an institution only names a person's employer ("Kremlin spokesman Dmitry Peskov")."""
+    """True when an institution only names a person's employer ("Kremlin spokesman Dmitry Peskov",
+    "агента ФСБ", "an FSB agent")."""
+    if _MEMBER_BEFORE.search(text[max(0, m.start - 30) : m.start]) or _MEMBER_AFTER.match(text, m.end):
+        return True
     for o in others:
         between = text[m.end : o.start]
         if o.kind == "official" and 0 <= o.start - m.end <= 30 and not re.search(r"[,;.]", between) \
@@ -156,16 +183,30 @@ def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
 _THAT = re.compile(r"(?<!\w)(?:that|что|чтобы|що|щоб|че)(?!\w)", re.IGNORECASE)
 
 
-def _reported(m: Mention, cue: tuple[int, int], text: str) -> bool:
-    """True when the mention stands inside the clause its cue reports ("told RIA Novosti that the
-    Kremlin saw no basis"): the subject of what was said, not who said it."""
-    return cue[1] <= m.start and bool(_THAT.search(text[cue[1] : m.start]))
+def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mention]) -> bool:
+    """True when the mention stands inside the clause its cue reports: after the cue and a "that"
+    ("told RIA Novosti that the Kremlin saw no basis"), or before a comma and a cue that already has
+    its speaker right after it ("the UN Security Council will meet, Nebenzya announced"): the
+    subject of what was said, not who said it."""
+    if cue[1] <= m.start:
+        return bool(_THAT.search(text[cue[1] : m.start]))
+    if "," not in text[m.end : cue[0]]:
+        return False
+    return any(o is not m and o.kind != "role" and 0 <= o.start - cue[1] <= PERSON_NEAR
+               and not re.search(r"[,;:.]", text[cue[1] : o.start]) for o in mentions)
 
 
-def sources(text: str, table: AliasTable | None = None) -> list[Source]:
-    """The sources ``text`` cites, once each, in order of first citation."""
+def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] | None = None,
+            people: list[Mention] | None = None) -> list[Source]:
+    """The sources ``text`` cites, once each, in order of first citation.
+
+    ``mentions`` (the table's, in ``text``) and ``people`` (named after a title, see
+    :func:`people.titled`) are found here unless the caller already has them."""
     table = table or registry()
-    mentions = table.find(text)
+    mentions = table.find(text) if mentions is None else mentions
+    if people is None:
+        people = titled(text, mentions + gazetteer().find(text))
+    mentions = sorted(mentions + [replace(m, kind="official") for m in people], key=lambda m: m.start)
     via = channels(text, mentions)
     cues = [(m.start(), m.end()) for m in _CUE_RE.finditer(text)]
     cited: list[tuple[Mention, tuple[int, int], str]] = []
@@ -185,7 +226,7 @@ def sources(text: str, table: AliasTable | None = None) -> list[Source]:
                     continue
             if m.kind == "institution" and _affiliation(m, inside, text):
                 continue
-            if near is not None and m.kind != "channel" and _reported(m, near, text):
+            if near is not None and m.kind != "channel" and _reported(m, near, text, mentions):
                 continue
             close = near is not None and _gap(m, near) <= NEAR
             span = (min(near[0], m.start), max(near[1], m.end)) if near and close else (m.start, m.end)

@@ -17,7 +17,8 @@ from typing import Any
 from ..records import FactRow, SegmentJson
 from .aliases import AliasTable
 from .attribution import Source, registry, sources
-from .facts import Fact, facts
+from .facts import Fact, facts, named_in
+from .people import titled
 
 _COMPARABLE = {"quantity": "unit", "money": "currency"}
 
@@ -33,9 +34,11 @@ def analyse(text: str, table: AliasTable | None = None) -> tuple[list[Source], l
 
 @functools.lru_cache(maxsize=50_000)
 def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fact, ...]]:
-    found = sources(text, table)
-    spans = [(m.start, m.end) for m in table.find(text) if m.kind in {"institution", "agency"}]
-    return tuple(found), tuple(facts(text, spans))
+    mentions, places = table.find(text), named_in(text)
+    people = titled(text, mentions + places)
+    found = sources(text, table, mentions, people)
+    spans = [(m.start, m.end) for m in mentions if m.kind in {"institution", "agency"}]
+    return tuple(found), tuple(facts(text, spans, places + people))
 
 
 def _key(f: Fact) -> tuple[str, str]:

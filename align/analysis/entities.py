@@ -120,3 +120,12 @@ def entity_keys(text: str, lang: str | None, tables: Iterable[AliasTable] = ()) 
     for table in tables:
         keys += [f"g:{m.name}" for m in table.find(text) if m.kind not in {"role", "channel"}]
     return keys
+
+
+def same_name(a: str, b: str) -> bool:
+    """True when two Latin spellings are one name word by word (Vasiliy Golubev, Vasily Golubev):
+    a name the tables do not list has no canonical spelling, only its language's romanisation."""
+    wa, wb = a.split(), b.split()
+    if a == b:
+        return True
+    return len(wa) == len(wb) and all(skeleton(x) == skeleton(y) != "" for x, y in zip(wa, wb, strict=True))

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .aliases import AliasTable, SpannedJson
+from .aliases import AliasTable, Mention, SpannedJson
+from .people import titled
 
 _WORD_NUMBERS: dict[int, str] = {
     1: "one|один|одна|одно|одного|одной|одним|одну|одне|однієї|одного|един|една|едно",
@@ -211,9 +212,20 @@ def _overlaps(span: tuple[int, int], taken: list[Fact]) -> bool:
     return any(span[0] < f.span[1] and f.span[0] < span[1] for f in taken)
 
 
-def facts(text: str, source_spans: list[tuple[int, int]] | None = None) -> list[Fact]:
-    """Every fact in ``text``, in text order. ``source_spans`` hide places named inside sources."""
+def named_in(text: str) -> list[Mention]:
+    """The gazetteer's places and people in ``text`` (URLs and e-mail addresses left out)."""
+    return gazetteer().find(_masked(text))
+
+
+def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
+          named: list[Mention] | None = None) -> list[Fact]:
+    """Every fact in ``text``, in text order. ``source_spans`` hide places named inside sources;
+    ``named`` are the places and people the caller found (:func:`named_in` and
+    :func:`people.titled`), found here when not given."""
     masked = _masked(text)
+    if named is None:
+        places = named_in(text)
+        named = places + titled(masked, places)
     taken: list[Fact] = _dates(masked) + _times(masked)
     for m in _YEAR_RE.finditer(masked):
         if not _overlaps((m.start(), m.end()), taken):
@@ -248,7 +260,7 @@ def facts(text: str, source_spans: list[tuple[int, int]] | None = None) -> list[
         elif value != 1 or m["num"].isdigit():
             taken.append(Fact("number", _clean_number(value), m.group(0), span))
     hidden = source_spans or []
-    for mention in gazetteer().find(masked):
+    for mention in sorted(named, key=lambda m: m.start):
         span = (mention.start, mention.end)
         if _overlaps(span, taken) or any(span[0] < b and a < span[1] for a, b in hidden):
             continue

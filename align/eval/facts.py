@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.compare import analyse
+from ..analysis.entities import same_name
 from ..analysis.facts import numeric_value
 
 LABELLED = Path(__file__).resolve().parents[2] / "corpora" / "labelled"
@@ -36,6 +37,8 @@ def field_scores(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float, in
             expected = row[field_name]
             want = Counter(float(x) for x in expected) if field_name == "numbers" else Counter(set(expected))
             have = Counter(got[field_name])
+            if field_name in {"sources", "people"}:  # romanisation variants of one name are that name
+                have = Counter(next((x for x in want if same_name(str(x), str(h))), h) for h in have.elements())
             totals[field_name][0] += sum((want & have).values())
             totals[field_name][1] += sum(have.values())
             totals[field_name][2] += sum(want.values())

@@ -1,0 +1,128 @@
+"""People the tables do not list, recognised by the title in front of their name.
+
+No gazetteer holds every governor, mayor and spokesperson a war's news quotes, but news
+introduces such people the same way in all four languages: a title, sometimes what it is the
+title of, then the name ("губернатор Василий Голубев", "Kharkiv mayor Ihor Terekhov",
+"говорителят Пламен Иванов", "голова ОВА Іван Федоров"). A title followed by one to three
+capitalised words is read as a named person; the name is kept in Latin letters (the
+language's transliteration, see :mod:`translit`) so that it can be compared and cited like
+a gazetteer entry. Anything a table already names wins: a known person keeps their
+canonical name, and a place after a title ("губернатор Белгородской области") is no name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .aliases import Mention
+from .entities import _NOT_NAMES
+from .translit import transliterate
+
+# Titles that introduce a named person, in English, Russian, Ukrainian and Bulgarian.
+_TITLES = [
+    # English (lower or capitalised: "Governor Gavin Newsom", "the governor, Oleh Syniehubov")
+    r"president", r"prime minister", r"premier", r"(?:\w+ )?minister", r"governor", r"mayor",
+    r"spokes(?:man|woman|person)", r"ambassador", r"envoy", r"(?:lieutenant |major |brigadier )?general",
+    r"colonel", r"commander", r"chief", r"head", r"adviser", r"advisor", r"secretary", r"senator",
+    r"chancellor", r"lawmaker", r"deputy", r"prosecutor", r"ombudsman", r"commissioner", r"chairman",
+    r"chairwoman", r"director", r"official", r"representative",
+    # Russian
+    r"президент\w*", r"премьер\w*", r"премьер-министр\w*", r"министр\w*", r"губернатор\w*", r"мэр\w*",
+    r"глав[аыеуой]", r"пресс-секретар\w*", r"посол", r"посла", r"послу", r"спецпосланник\w*",
+    r"генерал\w*", r"полковник\w*", r"командующ\w*", r"командир\w*", r"советник\w*", r"помощник\w*",
+    r"секретар\w*", r"сенатор\w*", r"канцлер\w*", r"депутат\w*", r"прокурор\w*", r"омбудсмен\w*",
+    r"уполномоченн\w*", r"председател\w*", r"директор\w*", r"руководител\w*", r"начальник\w*",
+    r"представител\w*", r"вице-премьер\w*", r"вице-президент\w*", r"замглав\w*", r"врио",
+    # Ukrainian
+    r"прем['’]єр\w*", r"міністр\w*", r"голов[аиіоюу]", r"очільник\w*", r"керівник\w*", r"мер\w*",
+    r"речни\w*", r"прес-секретар\w*", r"командувач\w*", r"радник\w*", r"уповноважен\w*", r"омбудсман\w*",
+    r"представник\w*", r"віцепрем['’]єр\w*", r"віце-прем['’]єр\w*",
+    # Bulgarian
+    r"премиер\w*", r"министър\w*", r"кмет\w*", r"говорител\w*", r"посланик\w*", r"съветник\w*",
+    r"началник\w*", r"шеф\w*", r"вицепремиер\w*", r"вицепрезидент\w*",
+]
+_TITLE_RE = re.compile(r"(?<!\w)(?i:" + "|".join(_TITLES) + r")(?!\w)")
+_NAME_WORD = re.compile(r"[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+(?:-[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+)?$")
+_TOKEN = re.compile(r",?\s+([\w'’.-]+)")
+OF_WORDS = 3  # words between a title and the name that say what it is the title of
+# Words after a one-word "name" that show it was a place's adjective ("Ленинградской области").
+_PLACE_NOUNS = re.compile(
+    r"\s+(?:област\w*|oblast|region|province|края|краю|край|район\w*|округ\w*|міськ\w*|городск\w*"
+    r"|республик\w*|республік\w*)(?!\w)", re.IGNORECASE)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_TITLE_WORD = re.compile(r"(?i:" + "|".join(_TITLES) + r"|[\w-]+ministr\w*)")
+
+
+def _language(text: str) -> str:
+    """The Cyrillic language to spell a name from: letters only Ukrainian or Bulgarian has decide."""
+    if re.search("[іїєґІЇЄҐ]", text):
+        return "uk"
+    if re.search(r"[ъѝ]|(?<!\w)(?:се|са|във|съм)(?!\w)", text):
+        return "bg"
+    return "ru"
+
+
+def latin_name(name: str, text: str) -> str:
+    """A Cyrillic name spelled in Latin as its language does (Василий Голубев → Vasiliy Golubev)."""
+    return transliterate(name, _language(text)) if _CYRILLIC.search(name) else name
+
+
+def _tokens(text: str, pos: int, count: int) -> list[tuple[str, int, int]]:
+    """The next ``count`` words after ``pos`` with their spans. A comma may stand before a word
+    ("the governor, Oleh Syniehubov"); a full stop or any other punctuation ends the run."""
+    out: list[tuple[str, int, int]] = []
+    while len(out) < count:
+        m = _TOKEN.match(text, pos)
+        if not m:
+            break
+        word = m.group(1).rstrip(".")
+        out.append((word, m.start(1), m.start(1) + len(word)))
+        pos = m.start(1) + len(word)
+        if len(word) < len(m.group(1)):
+            break
+    return out
+
+
+def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[int, int] | None:
+    """The span of the name a title introduces, trying what-it-is-the-title-of runs of 0..OF_WORDS words."""
+    tokens = _tokens(text, title.end(), OF_WORDS + 3)
+    for skip in range(min(OF_WORDS, len(tokens)) + 1):
+        words: list[tuple[str, int, int]] = []
+        for word, start, end in tokens[skip : skip + 3]:
+            if not _NAME_WORD.match(word) or word.lower() in _NOT_NAMES or _TITLE_WORD.fullmatch(word):
+                break
+            if words and text[words[-1][2] : start].strip():
+                break  # a comma between two capitalised words: a list, not one name
+            words.append((word, start, end))
+        if not words:
+            continue
+        span = (words[0][1], words[-1][2])
+        after = tokens[skip + len(words) : skip + len(words) + 1]
+        if after and _TITLE_WORD.fullmatch(after[0][0]):
+            continue  # part of a longer title ("deputy Foreign Minister Sergei Ryabkov")
+        overlap = [k for k in known if k.start < span[1] and span[0] < k.end]
+        if any(k.kind in {"person", "official"} for k in overlap):
+            return None  # the tables know who holds the title
+        if overlap:
+            continue
+        if len(words) == 1 and (_PLACE_NOUNS.match(text, span[1]) or
+                                (not _CYRILLIC.search(words[0][0]) and title.group(0)[0].isupper())):
+            continue
+        return span
+    return None
+
+
+def titled(text: str, known: list[Mention]) -> list[Mention]:
+    """Named people after a title, where ``known`` (mentions of the tables) names nobody.
+
+    Each is a mention of kind "person" whose span is the name alone and whose name is its
+    Latin spelling."""
+    found: list[Mention] = []
+    for title in _TITLE_RE.finditer(text):
+        if found and title.start() < found[-1].end:
+            continue
+        span = _name_after(text, title, known)
+        if span is not None:
+            name = text[span[0] : span[1]]
+            found.append(Mention(latin_name(name, text), "person", span[0], span[1], name))
+    return found
