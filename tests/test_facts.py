@@ -132,10 +132,11 @@ def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture
 
 
 def test_labelled_sets_reach_the_targets() -> None:
-    # Floors just under the measured figures. Files 1-3 have been fixed against; facts-heldout-4 was
-    # written after the titled-people rule and the third table widening froze, and is measured, not tuned.
+    # Floors just under the measured figures. Files 1-4 have been fixed against; facts-heldout-5 was
+    # written after country-composed institutions and settlement places froze, and is measured, not tuned.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95)}
+              "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
+              "facts-heldout-4.jsonl": (0.95, 0.95, 0.95, 0.95)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)
@@ -237,6 +238,8 @@ def test_what_a_cue_reports_is_not_its_source() -> None:
     "Газа не хватает на зиму.", "Тренды моди змінюються.", "Прагматичный подход.", "славянский мир",
     "Спутник вышел на орбиту.", "a guardian of the gate", "В среднем четверо из десяти.",
     "российские войска отступили", "український прапор", "китайский лидер", "іранські дрони",
+    "Сбиты два истребителя.", "Причини досі не відомі.", "Загальні суми виплат зросли.", "чехи и словаки голосовали",
+    "Рабочие грузили ящики в гавани.",
 ])
 def test_names_that_are_also_common_words_stay_words(text: str) -> None:
     assert [f for f in facts(text) if f.kind in {"place", "person"}] == []
@@ -327,3 +330,71 @@ def test_romanisations_of_one_name_are_that_name() -> None:
     assert same_name("Vasiliy Golubev", "Vasily Golubev")
     assert not same_name("Ivan Petrov", "Ivan Popov")
     assert not same_name("Golubev", "Vasily Golubev")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Moldova's energy ministry said power was restored.", "Moldovan Energy Ministry"),
+    ("The Dutch defence ministry said the jets would arrive in spring.", "Dutch Defence Ministry"),
+    ("У Міноборони Нідерландів заявили, що передадуть техніку.", "Dutch Defence Ministry"),
+    ("Министерство обороны Польши сообщило о подъёме истребителей.", "Polish Defence Ministry"),
+    ("Това съобщи министерството на отбраната на Унгария.", "Hungarian Defence Ministry"),
+    ("Японското министерство на външните работи съобщи за нови санкции.", "Japanese Foreign Ministry"),
+    ("South Korea's military intelligence said more troops were sent.", "South Korean Military Intelligence"),
+])
+def test_a_generic_institution_next_to_its_country_is_that_countrys(text: str, name: str) -> None:
+    found, stated = analyse(text)
+    assert [s.name for s in found] == [name]
+    assert [f for f in stated if f.kind == "place"] == []  # the country is the source's, not a place
+
+
+def test_a_country_inside_an_institution_that_is_only_named_stays_a_place() -> None:
+    found, stated = analyse("Официальный представитель МИД России Мария Захарова заявила, что встреча отменена.")
+    assert [s.name for s in found] == ["Maria Zakharova"]
+    assert [f.value for f in stated if f.kind == "place"] == ["Russia"]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Russian forces captured the village of Novoekonomichne near Pokrovsk.", "Novoekonomichne"),
+    ("Бои идут у села Нескучное Донецкой области.", "Neskuchnoye"),
+    ("Окупанти обстріляли селище Велика Новосілка.", "Velyka Novosilka"),
+    ("Дрон е паднал край селото Нови Искър.", "Novi Iskar"),
+])
+def test_a_settlement_word_names_a_place_the_gazetteer_does_not_list(text: str, place: str) -> None:
+    places = [f.value for f in facts(text) if f.kind == "place"]
+    assert any(same_name(p, place) for p in places), places
+
+
+def test_a_title_between_cue_and_name_belongs_to_the_speaker() -> None:
+    text = "Погибли два человека, сообщил глава областной военной администрации Александр Прокудин."
+    assert [s.name for s in sources(text)] == ["Aleksandr Prokudin"]
+    text = "Про це в інтерв'ю «Суспільному» розповів міністр закордонних справ Андрій Сибіга."
+    assert [(s.name, s.role) for s in sources(text)] == [("Suspilne", "channel"), ("Andrii Sybiha", "source")]
+    # the institution inside a named official's title is the employer, not a source
+    assert [s.name for s in sources("Говорителят на Кремъл Дмитрий Песков заяви, че датата не е определена.")] \
+        == ["Dmitry Peskov"]
+
+
+@pytest.mark.parametrize(("text", "n"), [
+    ("атакували п'ятьма ракетами", 5), ("з дев’ятьма дронами", 9), ("перед сімома свідками", 7),
+    ("десятью ракетами", 10), ("около четырнадцати беспилотников", 14),
+])
+def test_number_words_in_every_case(text: str, n: int) -> None:
+    assert [f.value if f.kind == "number" else f.value["n"] for f in facts(text) if f.kind in {"number", "quantity"}] \
+        == [n]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Срещата ще бъде в Будапеща.", "Budapest"), ("Лидерите се събраха в Брюксел.", "Brussels"),
+    ("Цената на газа в Европа скочи.", "Europe"), ("Посещение във Вилнюс.", "Vilnius"),
+])
+def test_bulgarian_spellings_of_capitals(text: str, place: str) -> None:
+    assert _kinds(text, "place") == [place]
+
+
+def test_the_country_and_generic_tables_name_what_the_other_tables_hold() -> None:
+    from align.analysis.facts import gazetteer
+    from align.analysis.institutions import GENERIC, countries
+
+    places = {e.name for e in gazetteer().entries if e.kind == "place"}
+    assert [c.name for c in countries() if c.name not in places] == []
+    assert GENERIC <= {e.name for e in registry().entries if e.kind == "institution"}

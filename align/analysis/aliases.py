@@ -103,7 +103,22 @@ def _at_anchor(entry: Entry, text: str, lowered: str) -> Iterator[re.Match[str]]
         pos = lowered.find(entry.anchor, m.end() if m else pos + 1)
 
 
-def _compile(alias: str) -> re.Pattern[str]:
+def tsv_rows(text: str, source: str, columns: tuple[str, ...]) -> list[tuple[int, list[str]]]:
+    """The data rows of a packaged table (after its header, without comments), with their line
+    numbers; a row without exactly ``columns`` fields is an error naming the row."""
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(columns):
+            raise InputError(f"{source}: row {number} needs {', '.join(columns[:-1])} and {columns[-1]}"
+                             " separated by tabs")
+    return list(enumerate(rows[1:], start=2))
+
+
+def packaged_text(filename: str) -> str:
+    return resources.files("align").joinpath(f"data/{filename}").read_text(encoding="utf-8")
+
+
+def compile_alias(alias: str) -> re.Pattern[str]:
     # A * after a letter is "any ending"; after regex syntax (\w*, [ая]*) it keeps its regex sense.
     body = re.sub(r"(?<=[^\W\d_])(?<!\\[wWdDsS])\*(?=\s|$)", r"[\\w'’]*", alias.strip())
     bare = re.sub(r"\\.|[^\w]", "", alias)
@@ -131,22 +146,17 @@ class AliasTable:
     @classmethod
     def from_tsv(cls, text: str, source: str = "") -> AliasTable:
         entries = []
-        rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-        for number, row in enumerate(rows[1:], start=2):
-            if len(row) != 3:
-                raise InputError(f"{source}: row {number} needs name, kind and aliases separated by tabs")
-            name, kind, aliases = row
+        for number, (name, kind, aliases) in tsv_rows(text, source, ("name", "kind", "aliases")):
             for alias in split_top_level(aliases):
                 try:
-                    entries.append(Entry(name, kind, _compile(alias)))
+                    entries.append(Entry(name, kind, compile_alias(alias)))
                 except re.error as exc:
                     raise InputError(f"{source}: row {number}: bad alias {alias!r}: {exc}") from exc
         return cls(entries)
 
     @classmethod
     def packaged(cls, filename: str) -> AliasTable:
-        text = resources.files("align").joinpath(f"data/{filename}").read_text(encoding="utf-8")
-        return cls.from_tsv(text, filename)
+        return cls.from_tsv(packaged_text(filename), filename)
 
     def extended(self, path: Path | None, section: str) -> AliasTable:
         """This table plus the user's ``[[section]]`` entries (name, kind, aliases) from a TOML file."""
@@ -162,7 +172,7 @@ class AliasTable:
                 raise InputError(f"{path}: [[{section}]] entry {i} needs 'name' and 'aliases'")
             aliases = item["aliases"] if isinstance(item["aliases"], list) else [item["aliases"]]
             kind = str(item.get("kind", self.kinds.get(item["name"], "agency")))
-            extra += [Entry(item["name"], kind, _compile(str(a))) for a in [*aliases, re.escape(item["name"])]]
+            extra += [Entry(item["name"], kind, compile_alias(str(a))) for a in [*aliases, re.escape(item["name"])]]
         return AliasTable(extra + self.entries)
 
     def with_people_of(self, other: AliasTable) -> AliasTable:

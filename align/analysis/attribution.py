@@ -18,7 +18,7 @@ Not cited: an institution that only employs someone ("Kremlin spokesman Dmitry P
 "агента ФСБ", "an FSB agent"), and what a cue reports ("told RIA Novosti that the Kremlin…";
 "the UN Security Council will meet, Nebenzya announced"). Assessments and data attribute
 too ("British intelligence believes", "сочат данни на НСИ"). People the tables do not list
-are found by the title before their name (:mod:`people`) and cited like listed officials.
+are found by the title before their name (:mod:`unlisted`) and cited like listed officials.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from typing import Any
 
 from .aliases import AliasTable, Mention, SpannedJson
 from .facts import gazetteer
-from .people import titled
+from .institutions import composed
+from .unlisted import title_start, titled
 
 _CUES = [
     # English
@@ -51,6 +52,8 @@ _CUES = [
     r"believes?", r"assess(?:es|ed)?", r"estimates?", r"estimated", r"data from", r"figures from",
     r"счита\w*", r"полага\w*", r"оценива\w*", r"данны[еx]", r"вважа\w*", r"оціню\w*", r"дан[іи]",
     r"смята\w*", r"оценява\w*", r"сочат", r"данни(?:те)?(?: на)?",
+    # what a statement or report says: "говорится в сообщении", "йдеться в заяві", "се казва в"
+    r"говорится", r"йдеться", r"ідеться", r"се казва", r"се посочва", r"посочи\w*",
     # channels and their verbs (see _CHANNEL_RE): "told Interfax", "согласно Reuters", "пред Ройтерс"
     r"per", r"speaking to", r"talking to", r"spoke to", r"in an (?:exclusive )?interview", r"interview",
     r"рассказыва\w*", r"согласно", r"в (?:эксклюзивном )?интервью", r"в беседе с",
@@ -72,7 +75,7 @@ _CHANNEL_RE = re.compile(
     r"|в (?:эксклюзивном )?интервью|в беседе с|(?:изданию|агентству|газете|телеканалу|журналу)"
     r"|(?:заяви|розказа|розпові|сказа|повідоми|поясни)\w{0,3}|розповіда\w*|в (?:ексклюзивному )?інтерв['’]?ю"
     r"|в розмові з|(?:виданню|агентству|агенції|газеті|телеканалу)"
-    r"|(?:каза|заяви|разказа|сподели)\w{0,3}\s+пред|пред|в интервю (?:за|пред)|интервю за)\s+$",
+    r"|(?:каза|заяви|разказа|сподели)\w{0,3}\s+пред|пред|в интервю (?:за|пред)|интервю за)[\s«\"“„']+$",
     re.IGNORECASE)
 MEDIA = frozenset({"agency"})
 NEAR = 60  # characters between cue and mention that still make one phrase
@@ -143,7 +146,8 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
         if _gap(m, cue) > PERSON_NEAR or _between(m, cue, others):
             continue
         between = text[min(m.end, cue[1]) : max(m.start, cue[0])]
-        apposition = cue[0] >= m.end and re.fullmatch(r"\s*,\s*", between) and re.search(r",\s*$", text[: m.start])
+        apposition = cue[0] >= m.end and re.fullmatch(r"\s*,\s*", between) and (
+            re.search(r",\s*$", text[: m.start]) or "," in text[m.start : m.end])
         if re.search(r"[,;:]", between) and not apposition:  # "the governor, Oleh Kiper, said" is his
             continue
         if cue[1] <= m.start and any(
@@ -170,6 +174,8 @@ def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
     "агента ФСБ", "an FSB agent")."""
     if _MEMBER_BEFORE.search(text[max(0, m.start - 30) : m.start]) or _MEMBER_AFTER.match(text, m.end):
         return True
+    if any(o.kind == "official" and o.start <= m.start and m.end <= o.end for o in others):
+        return True  # inside an official's title ("Говорителят на Кремъл Дмитрий Песков")
     for o in others:
         between = text[m.end : o.start]
         if o.kind == "official" and 0 <= o.start - m.end <= 30 and not re.search(r"[,;.]", between) \
@@ -200,13 +206,17 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
             people: list[Mention] | None = None) -> list[Source]:
     """The sources ``text`` cites, once each, in order of first citation.
 
-    ``mentions`` (the table's, in ``text``) and ``people`` (named after a title, see
-    :func:`people.titled`) are found here unless the caller already has them."""
+    ``mentions`` (the table's, in ``text``, generic institutions :func:`institutions.composed`
+    with their country) and ``people`` (named after a title, see
+    :func:`unlisted.titled`) are found here unless the caller already has them."""
     table = table or registry()
-    mentions = table.find(text) if mentions is None else mentions
-    if people is None:
-        people = titled(text, mentions + gazetteer().find(text))
-    mentions = sorted(mentions + [replace(m, kind="official") for m in people], key=lambda m: m.start)
+    if mentions is None or people is None:
+        places = gazetteer().find(text)
+        mentions = composed(text, table.find(text), places) if mentions is None else mentions
+        people = titled(text, mentions + places) if people is None else people
+    mentions = sorted([replace(m, start=title_start(text, m.start)) if m.kind == "official" else m for m in mentions]
+                      + [replace(m, kind="official", start=title_start(text, m.start)) for m in people],
+                      key=lambda m: m.start)
     via = channels(text, mentions)
     cues = [(m.start(), m.end()) for m in _CUE_RE.finditer(text)]
     cited: list[tuple[Mention, tuple[int, int], str]] = []

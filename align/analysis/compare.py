@@ -18,7 +18,8 @@ from ..records import FactRow, SegmentJson
 from .aliases import AliasTable
 from .attribution import Source, registry, sources
 from .facts import Fact, facts, named_in
-from .people import titled
+from .institutions import composed
+from .unlisted import settlements, titled
 
 _COMPARABLE = {"quantity": "unit", "money": "currency"}
 
@@ -34,11 +35,15 @@ def analyse(text: str, table: AliasTable | None = None) -> tuple[list[Source], l
 
 @functools.lru_cache(maxsize=50_000)
 def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fact, ...]]:
-    mentions, places = table.find(text), named_in(text)
+    places = named_in(text)
+    mentions = composed(text, table.find(text), places)
     people = titled(text, mentions + places)
     found = sources(text, table, mentions, people)
-    spans = [(m.start, m.end) for m in mentions if m.kind in {"institution", "agency"}]
-    return tuple(found), tuple(facts(text, spans, places + people))
+    # A place inside a cited source's name ("сообщает Минобороны России") is the source's, not a fact;
+    # one inside an institution that is only named ("представитель МИД России") is a place it names.
+    cited = {s.name for s in found}
+    spans = [(m.start, m.end) for m in mentions if m.kind in {"institution", "agency"} and m.name in cited]
+    return tuple(found), tuple(facts(text, spans, places + people + settlements(text, places + mentions)))
 
 
 def _key(f: Fact) -> tuple[str, str]:

@@ -13,7 +13,8 @@ from ..analysis.facts import numeric_value
 
 LABELLED = Path(__file__).resolve().parents[2] / "corpora" / "labelled"
 FIELDS = ("sources", "numbers", "places", "people")
-HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "facts-heldout-3.jsonl")
+HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "facts-heldout-3.jsonl",
+            "facts-heldout-4.jsonl", "facts-heldout-5.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
@@ -37,7 +38,7 @@ def field_scores(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float, in
             expected = row[field_name]
             want = Counter(float(x) for x in expected) if field_name == "numbers" else Counter(set(expected))
             have = Counter(got[field_name])
-            if field_name in {"sources", "people"}:  # romanisation variants of one name are that name
+            if field_name in {"sources", "people", "places"}:  # romanisation variants of one name are that name
                 have = Counter(next((x for x in want if same_name(str(x), str(h))), h) for h in have.elements())
             totals[field_name][0] += sum((want & have).values())
             totals[field_name][1] += sum(have.values())
@@ -48,8 +49,9 @@ def field_scores(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float, in
 def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
     """Per-field scores on the labelled sets: ``facts.jsonl`` (tuned on), ``facts-heldout.jsonl``
     (written after the first rules froze), ``facts-heldout-2.jsonl`` (after the channel and
-    count-binding rules froze) and ``facts-heldout-3.jsonl`` (after the widened gazetteer and
-    source table froze; all four languages)."""
+    count-binding rules froze), ``facts-heldout-3.jsonl`` (after the widened gazetteer and
+    source table froze), ``facts-heldout-4.jsonl`` (after titled people and the third widening froze)
+    and ``facts-heldout-5.jsonl`` (after country-composed institutions and settlement places froze)."""
     out: list[tuple[str, ...]] = []
     for name in HELD_OUT:
         path = folder / name

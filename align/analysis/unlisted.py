@@ -1,13 +1,15 @@
-"""People the tables do not list, recognised by the title in front of their name.
+"""Names the tables do not list, recognised by the word in front of them.
 
-No gazetteer holds every governor, mayor and spokesperson a war's news quotes, but news
-introduces such people the same way in all four languages: a title, sometimes what it is the
-title of, then the name ("губернатор Василий Голубев", "Kharkiv mayor Ihor Terekhov",
-"говорителят Пламен Иванов", "голова ОВА Іван Федоров"). A title followed by one to three
-capitalised words is read as a named person; the name is kept in Latin letters (the
-language's transliteration, see :mod:`translit`) so that it can be compared and cited like
-a gazetteer entry. Anything a table already names wins: a known person keeps their
-canonical name, and a place after a title ("губернатор Белгородской области") is no name.
+No gazetteer holds every governor, mayor and spokesperson a war's news quotes, nor every
+village it is fought over, but news introduces both the same way in all four languages.
+People come after a title, sometimes with what it is the title of ("губернатор Василий
+Голубев", "Kharkiv mayor Ihor Terekhov", "говорителят Пламен Иванов", "голова ОВА Іван
+Федоров"); places after the kind of settlement they are ("the village of Novoekonomichne",
+"в селе Новоэкономическое", "селище Курахівка", "село Нескучне"). The name that follows is
+kept in Latin letters (the language's transliteration, see :mod:`translit`) so that it can be
+compared and cited like a table entry. Anything a table already names wins: a known person
+keeps their canonical name, and a place after a title ("губернатор Белгородской области") is
+no name.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ _TITLES = [
     r"началник\w*", r"шеф\w*", r"вицепремиер\w*", r"вицепрезидент\w*",
 ]
 _TITLE_RE = re.compile(r"(?<!\w)(?i:" + "|".join(_TITLES) + r")(?!\w)")
-_NAME_WORD = re.compile(r"[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+(?:-[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+)?$")
+_NAME = r"[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+(?:-[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+)?"
+_NAME_WORD = re.compile(_NAME + "$")
 _TOKEN = re.compile(r",?\s+([\w'’.-]+)")
 OF_WORDS = 3  # words between a title and the name that say what it is the title of
 # Words after a one-word "name" that show it was a place's adjective ("Ленинградской области").
@@ -125,4 +128,44 @@ def titled(text: str, known: list[Mention]) -> list[Mention]:
         if span is not None:
             name = text[span[0] : span[1]]
             found.append(Mention(latin_name(name, text), "person", span[0], span[1], name))
+    return found
+
+
+_TITLE_RUN = re.compile(r"(?<!\w)(?i:" + "|".join(_TITLES) + r")(?:\s+[\w'’-]+){0," + str(OF_WORDS) + r"}?,?\s+$")
+TITLE_REACH = 80  # characters before a name searched for the title that introduces it
+
+
+def title_start(text: str, start: int) -> int:
+    """Where the title introducing the name at ``start`` begins ("глава областной военной
+    администрации Александр Прокудин"), or ``start`` when no title stands right before it:
+    the title belongs to the speaker when a cue is measured against the name."""
+    window = text[max(0, start - TITLE_REACH) : start]
+    m = _TITLE_RUN.search(window)
+    return start - len(window) + m.start() if m else start
+
+
+# The kinds of settlement a place's name follows: "the village of X", "в селе X", "селище X", "село X".
+_SETTLEMENT_RE = re.compile(
+    r"(?<!\w)(?:(?:village|town|city|settlement|hamlet) of"
+    r"|сел[оаеу]|селом|посёл\w*|посел\w*|пос\.|деревн\w*|хутор\w*|станиц\w*|город\w{0,2}|г\."
+    r"|селищ\w*|смт|місто|міста|місті|містечк\w*|с\."
+    r"|селото|градчето|град|гр\.)\s+(?P<name>" + _NAME + r"(?:[\s-]+" + _NAME + r")?)(?!\w)")
+
+
+def settlements(text: str, known: list[Mention]) -> list[Mention]:
+    """Places named after the kind of settlement they are, where ``known`` names nothing there.
+
+    Each is a mention of kind "place" whose span is the name alone and whose name is its Latin
+    spelling."""
+    found = []
+    for m in _SETTLEMENT_RE.finditer(text):
+        start, end = m.span("name")
+        first = _NAME_WORD.match(m["name"].split()[0])
+        for stop in (end, start + (first.end() if first else 0)):  # the whole name, else its first word
+            if stop <= start or any(w.lower() in _NOT_NAMES for w in text[start:stop].split()):
+                continue
+            if not any(k.start < stop and start < k.end for k in known):
+                name = text[start:stop]
+                found.append(Mention(latin_name(name, text), "place", start, stop, name))
+                break
     return found

@@ -1,0 +1,80 @@
+"""A generic institution named with its country is that country's institution.
+
+News names ministries and services by their country in every language, and in every
+language differently: "Moldova's energy ministry", "the Dutch defence ministry",
+"Міноборони Нідерландів", "министерство обороны Польши", "румънското министерство на
+отбраната". Listing each country's each ministry would take hundreds of rows and still miss
+the next one; instead the source table lists the generic institution once ("Energy
+Ministry", ``GENERIC``), the country table (``data/countries.tsv``) lists each country's
+adjective, and a generic mention that has its country right next to it (an adjective or
+possessive before, a genitive after) becomes "Moldovan Energy Ministry". The country is then
+part of the source's name, so it is not a place the sentence reports.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .aliases import Mention, compile_alias, packaged_text, tsv_rows
+
+# Entries of data/sources.tsv that are one country's only when the text says which.
+GENERIC = frozenset({
+    "Defence Ministry", "Foreign Ministry", "Energy Ministry", "Infrastructure Ministry", "Interior Ministry",
+    "Finance Ministry", "Health Ministry", "Justice Ministry", "Economy Ministry", "Military Intelligence",
+    "Central Bank", "Border Guard Service",
+})
+_POSSESSIVE = re.compile(r"['’]s\s+(?:the\s+)?$")
+_GENITIVE = re.compile(r"\s+(?:of\s+(?:the\s+)?|на\s+)?")
+NEAR = 40  # characters before a generic mention searched for its country's adjective
+
+
+@dataclass(frozen=True)
+class Country:
+    name: str
+    demonym: str
+    adjective: re.Pattern[str]
+
+
+@functools.cache
+def countries() -> tuple[Country, ...]:
+    """The packaged country table: gazetteer name, English demonym, adjective aliases."""
+    out = []
+    for _, (name, demonym, aliases) in tsv_rows(packaged_text("countries.tsv"), "countries.tsv",
+                                                ("name", "demonym", "aliases")):
+        body = "|".join(compile_alias(a).pattern for a in aliases.split("|"))
+        out.append(Country(name, demonym, re.compile(rf"(?:{body})\s+$", re.IGNORECASE)))
+    return tuple(out)
+
+
+def _country_of(text: str, generic: Mention, places: list[Mention]) -> tuple[Country, int, int] | None:
+    """The country next to a generic mention, with the span the two cover together."""
+    by_name = {c.name: c for c in countries()}
+    for p in places:
+        country = by_name.get(p.name)
+        if country is None:
+            continue
+        if p.end <= generic.start and _POSSESSIVE.fullmatch(text, p.end, generic.start):
+            return country, p.start, generic.end
+        if p.start >= generic.end and _GENITIVE.fullmatch(text, generic.end, p.start):
+            return country, generic.start, p.end
+    window = text[max(0, generic.start - NEAR) : generic.start]
+    for country in countries():
+        m = country.adjective.search(window)
+        if m:
+            return country, generic.start - len(window) + m.start(), generic.end
+    return None
+
+
+def composed(text: str, mentions: list[Mention], places: list[Mention]) -> list[Mention]:
+    """``mentions`` with each generic institution that names its country made that country's
+    ("Moldova's energy ministry" → Moldovan Energy Ministry), spanning both."""
+    out = []
+    for m in mentions:
+        found = _country_of(text, m, places) if m.name in GENERIC else None
+        if found is not None:
+            country, start, end = found
+            m = Mention(f"{country.demonym} {m.name}", m.kind, start, end, text[start:end])
+        out.append(m)
+    return out
