@@ -50,7 +50,7 @@ _CUES = [
     r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати",
     # assessments and data: "British intelligence believes", "ISW assesses", "сочат данни на НСИ"
     r"believes?", r"assess(?:es|ed)?", r"estimates?", r"estimated", r"data from", r"figures from",
-    r"счита\w*", r"полага\w*", r"оценива\w*", r"данны[еx]", r"вважа\w*", r"оціню\w*", r"дан[іи]",
+    r"счита\w*", r"полага\w*", r"оценива\w*", r"данны[ех]", r"вважа\w*", r"оціню\w*", r"дан[іи]",
     r"смята\w*", r"оценява\w*", r"сочат", r"данни(?:те)?(?: на)?",
     # what a statement or report says: "говорится в сообщении", "йдеться в заяві", "се казва в"
     r"говорится", r"йдеться", r"ідеться", r"се казва", r"се посочва", r"посочи\w*",

@@ -17,6 +17,7 @@ from typing import Any
 from ..records import FactRow, SegmentJson
 from .aliases import AliasTable
 from .attribution import Source, registry, sources
+from .entities import same_name
 from .facts import Fact, facts, named_in
 from .institutions import composed
 from .unlisted import settlements, titled
@@ -46,11 +47,11 @@ def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fa
     return tuple(found), tuple(facts(text, spans, places + people + settlements(text, places + mentions)))
 
 
-def _key(f: Fact) -> tuple[str, str]:
+def _key(f: Fact, seen: list[str]) -> tuple[str, str]:
     if f.kind in _COMPARABLE:
         return f.kind, str(f.value[_COMPARABLE[f.kind]])
     if f.kind in {"place", "person"}:
-        return f.kind, str(f.value)
+        return f.kind, _spelled(str(f.value), seen)
     return f.kind, str(f.value)
 
 
@@ -62,10 +63,11 @@ def compare_facts(a: list[Fact], b: list[Fact]) -> dict[str, list[dict[str, Any]
     """Group the facts of two segments into agree / differ / only_a / only_b."""
     by_a: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     by_b: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    seen: list[str] = []
     for f in a:
-        by_a[_key(f)].append(f)
+        by_a[_key(f, seen)].append(f)
     for f in b:
-        by_b[_key(f)].append(f)
+        by_b[_key(f, seen)].append(f)
     result: dict[str, list[dict[str, Any]]] = {"agree": [], "differ": [], "only_a": [], "only_b": []}
     for key in sorted(set(by_a) | set(by_b)):
         left, right = by_a.get(key, []), by_b.get(key, [])
@@ -109,6 +111,7 @@ def fact_table(members: Sequence[SegmentJson]) -> list[FactRow]:
     outlets = sorted({m["outlet"] for m in members})
     rows: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     parts: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    seen: list[str] = []  # names as first spelled; a later romanisation of one joins its row
     for m in members:
         for f in m["facts"]:
             kind = f["kind"]
@@ -122,7 +125,7 @@ def fact_table(members: Sequence[SegmentJson]) -> list[FactRow]:
                     continue
                 shown = f"{amount:,}"
             elif kind in {"place", "person"}:
-                about, shown = str(f["value"]), str(f["value"])
+                about = shown = _spelled(str(f["value"]), seen)
             elif kind in {"date", "time"}:
                 about, shown = kind, str(f["value"])
             else:
@@ -134,6 +137,14 @@ def fact_table(members: Sequence[SegmentJson]) -> list[FactRow]:
                 total = float(sum(amounts))
                 rows[key][outlet].add(f"{int(total) if total.is_integer() else total:,}")
     return [_row(kind, about, cells, outlets) for (kind, about), cells in sorted(rows.items())]
+
+
+def _spelled(name: str, seen: list[str]) -> str:
+    """``name`` as first spelled among ``seen`` (Andrey Klychkov → Andrei Klychkov); added if new."""
+    first = next((s for s in seen if same_name(s, name)), None)
+    if first is None:
+        seen.append(name)
+    return first or name
 
 
 def _row(kind: str, about: str, cells: Mapping[str, set[str]], outlets: list[str]) -> FactRow:

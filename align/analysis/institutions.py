@@ -23,7 +23,7 @@ from .aliases import Mention, compile_alias, packaged_text, tsv_rows
 GENERIC = frozenset({
     "Defence Ministry", "Foreign Ministry", "Energy Ministry", "Infrastructure Ministry", "Interior Ministry",
     "Finance Ministry", "Health Ministry", "Justice Ministry", "Economy Ministry", "Military Intelligence",
-    "Central Bank", "Border Guard Service",
+    "Central Bank", "Border Guard Service", "Prosecutor's Office",
 })
 _POSSESSIVE = re.compile(r"['’]s\s+(?:the\s+)?$")
 _GENITIVE = re.compile(r"\s+(?:of\s+(?:the\s+)?|на\s+)?")
@@ -48,11 +48,15 @@ def countries() -> tuple[Country, ...]:
     return tuple(out)
 
 
+@functools.cache
+def _by_name() -> dict[str, Country]:
+    return {c.name: c for c in countries()}
+
+
 def _country_of(text: str, generic: Mention, places: list[Mention]) -> tuple[Country, int, int] | None:
     """The country next to a generic mention, with the span the two cover together."""
-    by_name = {c.name: c for c in countries()}
     for p in places:
-        country = by_name.get(p.name)
+        country = _by_name().get(p.name)
         if country is None:
             continue
         if p.end <= generic.start and _POSSESSIVE.fullmatch(text, p.end, generic.start):
@@ -72,9 +76,16 @@ def composed(text: str, mentions: list[Mention], places: list[Mention]) -> list[
     ("Moldova's energy ministry" → Moldovan Energy Ministry), spanning both."""
     out = []
     for m in mentions:
-        found = _country_of(text, m, places) if m.name in GENERIC else None
-        if found is not None:
-            country, start, end = found
-            m = Mention(f"{country.demonym} {m.name}", m.kind, start, end, text[start:end])
+        if m.name in GENERIC:
+            found = _country_of(text, m, places)
+            if found is not None:
+                country, start, end = found
+                m = Mention(f"{country.demonym} {m.name}", m.kind, start, end, text[start:end])
+        elif m.kind in {"institution", "agency"}:
+            # "Russia's Federal Air Transport Agency": the possessive country is part of the name
+            owner = next((p for p in places if p.end <= m.start and p.name in _by_name()
+                          and _POSSESSIVE.fullmatch(text, p.end, m.start)), None)
+            if owner is not None:
+                m = Mention(m.name, m.kind, owner.start, m.end, text[owner.start : m.end])
         out.append(m)
     return out

@@ -25,8 +25,9 @@ from scipy import sparse
 from ..analysis.aliases import AliasTable
 from ..analysis.compare import analyse
 from ..analysis.entities import name_keys, names
+from ..analysis.facts import gazetteer
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2  # 2: unlisted people and places key as name skeletons
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,11 @@ def profile(text: str, lang: str | None, table: AliasTable) -> Profile:
     _, found_facts = analyse(text, table)
     keys: dict[str, str] = {}
     covered: set[str] = set()  # words a canonical name already stands for
+    listed = gazetteer().kinds
     for f in found_facts:
-        if f.kind in {"place", "person"}:
+        # Unlisted names (after a title or a settlement word) have only their language's spelling,
+        # which differs across scripts (Andrei/Andrey): they meet as name skeletons below instead.
+        if f.kind in {"place", "person"} and str(f.value) in listed:
             keys.setdefault(f"g:{f.value}", str(f.value))
             covered.update(w.lower() for w in f.text.split())
     for m in table.find(text):
