@@ -73,6 +73,7 @@ class BuildReport:
     translated: int = 0
     untranslated: dict[str, int] = field(default_factory=dict)  # reason -> segments
     furniture: int = 0  # segments found to be page furniture only (never matched)
+    search: dict[str, Any] | None = None  # the HNSW query graph built this run (IndexDir.build_search)
 
 
 class Align:
@@ -235,6 +236,7 @@ class Align:
             self._store_densities([s.rowid for s in todo], raw, langs)
             report.indexed = len(todo)
         self._backfill_sentences()
+        report.search = self.index.build_search()
         report.translated, report.untranslated = translate_stored(
             self.store, self.translator, self.store.untranslated(TRANSLATED), step, self._progress)
         return report

@@ -24,6 +24,7 @@ from .segments import segment_json
 from .settings import Settings
 from .storage.indexdir import IndexDir
 from .storage.rows import SegmentRow
+from .storage.store import Store
 from .text.sentences import split_sentences
 from .vectors.centre import centre_key
 
@@ -74,7 +75,7 @@ def _candidates(index: IndexDir, query: np.ndarray[Any, Any], wanted: int, by_se
                 ) -> tuple[list[int], float, float]:
     """Candidate segment rowids (nearest first), the query's segment density and, searching by
     sentence, its sentence background (0 otherwise)."""
-    sims, ids = index.search(query, wanted)
+    sims, ids = index.search(query, wanted, exact=False)
     found = [int(i) for i in ids[0] if i >= 0]
     q_density = float(link.density(sims, index.settings.match_k)[0])
     if not by_sentence:
@@ -129,6 +130,23 @@ def claim_score(cosine: float, settings: Settings) -> float:
     return link.logistic(cosine, settings.claim_cosine, settings.claim_width)
 
 
+def _kept(store: Store, found: list[int], keep: Keep, enough: int | None) -> list[SegmentRow]:
+    """The candidates' rows that pass ``keep``, nearest first. With ``enough``, rows are read in
+    growing slices and reading stops once that many passed (a segment search needs only its k
+    best; reading all 64 candidates' texts cost ~2 ms a query)."""
+    if enough is None:
+        rows = store.segments_by_rowid(found)
+        return [rows[i] for i in found if i in rows and keep(rows[i])]
+    kept: list[SegmentRow] = []
+    lo, step = 0, enough
+    while lo < len(found) and len(kept) < enough:
+        part = found[lo : lo + step]
+        rows = store.segments_by_rowid(part)
+        kept += [rows[i] for i in part if i in rows and keep(rows[i])]
+        lo, step = lo + step, step * 2
+    return kept
+
+
 def ranked(index: IndexDir, query: np.ndarray[Any, Any], k: int, keep: Keep, settings: Settings,
            table: AliasTable, event_of: Mapping[str, str], granularity: str = "segment") -> list[HitJson]:
     """Nearest stored segments that pass ``keep``, with calibrated margin scores.
@@ -142,8 +160,7 @@ def ranked(index: IndexDir, query: np.ndarray[Any, Any], k: int, keep: Keep, set
     wanted = max(settings.search_candidates, k * 4)
     while True:  # widen the candidate list until the filters leave k hits or nothing is left
         found, q_density, s_density = _candidates(index, query, wanted, by_sentence)
-        rows = store.segments_by_rowid(found)
-        kept = [rows[i] for i in found if i in rows and keep(rows[i])]
+        kept = _kept(store, found, keep, None if by_sentence else k)
         if len(kept) >= k or len(found) < wanted:
             break
         wanted *= 4

@@ -140,6 +140,13 @@ class Settings:
     ivf_nprobe: int = _setting(32, "IVF lists searched per query.", "index")
     ivf_refine: int = _setting(4, "IVF candidates re-ranked with exact vectors, as a multiple of k.", "index")
     recall_sample: int = _setting(200, "Indexed vectors used as queries when recall@10 is measured.", "index")
+    search_index: str = _setting(
+        "auto", "Query search in an index directory: 'auto' keeps an HNSW graph beside the exact index once it "
+        "holds ann_auto_flat_below segments (built by align build, recall@10 reported), 'hnsw' always, "
+        "'flat' never. Matching always searches exactly.", "index")
+    search_stale_share: float = _setting(
+        0.1, "Share of deleted segments the HNSW search graph may still hold (filtered out of every answer) "
+        "before it is dropped for exact search until the next align build.", "index")
 
     # -- translation ---------------------------------------------------------------------------
     models_dir: Path = _setting(

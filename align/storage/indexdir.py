@@ -7,6 +7,10 @@ Layout of ``indexes/<name>/``::
     prior.npz       the embedder's anchor-sentence means (the prior of the language means)
     vectors.faiss   an exact (flat) :class:`~align.vectors.ann.Ann` of centred segment vectors,
                     ids = segment rowids
+    search.faiss    from ``ann_auto_flat_below`` segments (setting ``search_index``): an HNSW
+                    graph of the same vectors that answers queries (not matching) in a few
+                    milliseconds where the exact scan reads every vector; deleted segments are
+                    filtered out of its answers until ``align build`` builds it again
     store.sqlite    articles, segments, raw vectors, events (the source of truth)
 
 Files are replaced atomically, so a crash mid-write leaves the previous file readable. The
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import IndexCorrupt, IndexMismatch
+from ..errors import IndexCorrupt, IndexMismatch, InputError
 from ..settings import Settings
 from ..vectors import centre
-from ..vectors.ann import Ann
+from ..vectors.ann import Ann, choose, recall_at_10
 from ..vectors.embed import Embedder, agreement_note, known_space, space_of
 from .files import atomic_write, read_npz, write_npz, write_text
 from .store import Store
@@ -102,6 +107,17 @@ def sync_sentences(path: Path, store: Store, dim: int, settings: Settings, means
     return ann
 
 
+def _without(sims: np.ndarray[Any, Any], ids: np.ndarray[Any, Any], dropped: set[int], k: int
+             ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The first k answers per query whose id is not in ``dropped`` (padded with -1 ids)."""
+    out_s = np.full((len(ids), k), -np.inf, dtype=np.float32)
+    out_i = -np.ones((len(ids), k), dtype=np.int64)
+    for q in range(len(ids)):
+        kept = [j for j in range(ids.shape[1]) if ids[q, j] >= 0 and int(ids[q, j]) not in dropped][:k]
+        out_s[q, : len(kept)], out_i[q, : len(kept)] = sims[q, kept], ids[q, kept]
+    return out_s, out_i
+
+
 class IndexDir:
     """An opened index directory bound to one embedder."""
 
@@ -125,8 +141,11 @@ class IndexDir:
                 self.store.reset_vectors(db, [int(r) for r in self.store.vector_ids()])
             self.store.set_meta("events_stale", "1")
         self.means = self._load_means()
+        self.search_ann: Ann | None = None  # the HNSW query graph, when one is kept (search.faiss)
+        self._deleted: set[int] = set()  # rowids the graph still holds but the store no longer has
         self.ann = self._load_or_rebuild()
         self.sentences = self._load_sentences()
+        self._load_search()
 
     # -- manifest ---------------------------------------------------------------------
     def _check_manifest(self, reembed: bool) -> dict[str, Any]:
@@ -159,7 +178,7 @@ class IndexDir:
                     "another --index-dir or the same embedder."
                 )
             self.reembedding = built
-            for name in ("prior.npz", "means.npz", "vectors.faiss", "sentences.faiss"):
+            for name in ("prior.npz", "means.npz", "vectors.faiss", "sentences.faiss", "search.faiss"):
                 (self.path / name).unlink(missing_ok=True)
         manifest = {
             "format": FORMAT_VERSION,
@@ -230,7 +249,69 @@ class IndexDir:
         self.ann = ann
         self.save()
         self.sentences = self._rebuild_sentences()
+        self._drop_search()  # centred with the old means: built again by the next `align build`
         return ann
+
+    # -- the HNSW query graph -------------------------------------------------------------
+    def _search_wanted(self) -> bool:
+        kind = self.settings.search_index
+        if kind not in {"auto", "flat", "hnsw"}:
+            raise InputError(f"unknown search_index {kind!r}: use auto, flat or hnsw")
+        return choose(kind, self.ann.size, self.settings) == "hnsw"
+
+    def _load_search(self) -> None:
+        """Take up search.faiss when it is wanted and still describes the exact index: segments
+        deleted since it was built are remembered and filtered out; any it lacks are added."""
+        path = self.path / "search.faiss"
+        graph = Ann.load(path, self.settings) if self._search_wanted() else None
+        if graph is None or graph.kind != "hnsw" or graph.dim != self.embedder.dim:
+            self.search_ann, self._deleted = None, set()
+            return
+        held, indexed = graph.ids(), self.ann.ids()
+        missing = np.setdiff1d(indexed, held).tolist()
+        if missing:
+            graph.add(self.ann.reconstruct(missing), missing)
+            graph.save(path)
+        self.search_ann, self._deleted = graph, set(np.setdiff1d(held, indexed).tolist())
+        self._check_stale()
+
+    def _check_stale(self) -> None:
+        if self.search_ann is not None and len(self._deleted) > self.settings.search_stale_share * max(
+                1, self.search_ann.size):
+            self._drop_search()
+
+    def _drop_search(self) -> None:
+        self.search_ann, self._deleted = None, set()
+        (self.path / "search.faiss").unlink(missing_ok=True)
+
+    def build_search(self) -> dict[str, Any] | None:
+        """Build the HNSW query graph when the index wants one and has none (``align build`` does,
+        last): its build time and its recall@10 against exact search on a sample of stored vectors.
+        None when exact search serves (below ``ann_auto_flat_below`` segments) or the graph is current."""
+        with self.lock.reading():
+            if not self._search_wanted():
+                if self.search_ann is not None:
+                    self._drop_search()
+                return None
+            if self.search_ann is not None and not self._deleted:
+                return None
+            started = time.perf_counter()
+            graph = Ann.empty("hnsw", self.embedder.dim, self.settings)
+            ids = self.ann.ids()
+            for lo in range(0, len(ids), 10_000):
+                graph.add(self.ann.reconstruct(ids[lo : lo + 10_000].tolist()), ids[lo : lo + 10_000])
+            seconds = time.perf_counter() - started
+
+            def chunks() -> Any:
+                for lo in range(0, len(ids), 10_000):
+                    yield self.ann.reconstruct(ids[lo : lo + 10_000].tolist())
+
+            recall, sample = recall_at_10(graph, chunks, self.settings.recall_sample)
+        with self.lock.writing():
+            graph.save(self.path / "search.faiss")
+            self.search_ann, self._deleted = graph, set()
+        return {"kind": "hnsw", "segments": graph.size, "seconds": round(seconds, 1), "recall_at_10": round(recall, 4),
+                "recall_sample": sample, **graph.params()}
 
     # -- sentence vectors ---------------------------------------------------------------
     def _load_sentences(self) -> Ann:
@@ -267,8 +348,12 @@ class IndexDir:
             if centre.drift(self.means, new_means) > self.settings.recentre_drift:
                 self._rebuild()
                 return True
-            self.ann.add(centre.centre(raw, langs, self.means), rowids)
+            centred = centre.centre(raw, langs, self.means)
+            self.ann.add(centred, rowids)
             self.save()
+            if self.search_ann is not None:
+                self.search_ann.add(centred, rowids)
+                self.search_ann.save(self.path / "search.faiss")
             self._sync_sentences()
         return False
 
@@ -278,6 +363,9 @@ class IndexDir:
         with self.lock.writing():
             self.ann.remove(rowids)
             self.save()
+            if self.search_ann is not None:  # a graph cannot drop nodes: their ids are filtered out
+                self._deleted.update(rowids)
+                self._check_stale()
             self._sync_sentences()
 
     def centred(self, raw: np.ndarray[Any, Any], langs: list[str]) -> np.ndarray[Any, Any]:
@@ -287,10 +375,18 @@ class IndexDir:
     def size(self) -> int:
         return self.ann.size
 
-    def search(self, queries: np.ndarray[Any, Any], k: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """Inner products and segment rowids of the k nearest stored vectors (-1 = none)."""
+    def search(self, queries: np.ndarray[Any, Any], k: int, *, exact: bool = True
+               ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Inner products and segment rowids of the k nearest stored vectors (-1 = none).
+        ``exact=False`` (a user's query) may answer from the HNSW graph when one is kept."""
         with self.lock.reading():
-            return self.ann.search(queries, k)
+            graph = None if exact else self.search_ann
+            if graph is None:
+                return self.ann.search(queries, k)
+            sims, ids = graph.search(queries, k + len(self._deleted))
+            if not self._deleted:
+                return sims, ids
+            return _without(sims, ids, self._deleted, k)
 
     def reconstruct(self, rowids: list[int]) -> np.ndarray[Any, Any]:
         with self.lock.reading():
