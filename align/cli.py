@@ -60,6 +60,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = app.build()
     print(f"detected {report.detected} article(s); embedded and indexed {report.embedded} segment(s)"
           + ("; index re-centred" if report.recentred else ""))
+    if report.search:
+        g = report.search
+        print(f"search graph (HNSW, M={g['M']}, efSearch={g['efSearch']}) over {g['segments']} segments built in "
+              f"{g['seconds']:.0f} s; recall@10 against exact search {g['recall_at_10']:.3f} "
+              f"({g['recall_sample']} sampled queries)")
     return 0
 
 

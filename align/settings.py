@@ -132,8 +132,8 @@ class Settings:
                                   "search")
 
     # -- index ---------------------------------------------------------------------------------
-    ann_auto_flat_below: int = _setting(100_000, "With --index auto, exact search below this many segments, HNSW "
-                                        "above.", "index")
+    ann_auto_flat_below: int = _setting(100_000, "With --index auto (align batch) and search_index auto (index "
+                                        "directories), exact search below this many segments, HNSW above.", "index")
     hnsw_m: int = _setting(32, "HNSW graph degree (M).", "index")
     hnsw_ef_construction: int = _setting(80, "HNSW efConstruction.", "index")
     hnsw_ef_search: int = _setting(128, "HNSW efSearch (at least k).", "index")

@@ -40,3 +40,17 @@ def test_errors_go_to_stderr_with_nonzero_exit(tmp_path: Path, capsys: pytest.Ca
     assert main(["ingest", str(tmp_path / "missing.jsonl"), *idx]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["eval", "--data", str(tmp_path / "nowhere"), *idx]) == 2
+
+
+def test_build_reports_the_search_graph_from_the_threshold(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    idx = ["--index-dir", str(tmp_path / "idx"), "--quiet"]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS), encoding="utf-8")
+    monkeypatch.setenv("ALIGN_ANN_AUTO_FLAT_BELOW", "3")
+    assert main(["ingest", str(src), *idx]) == 0 and main(["build", *idx]) == 0
+    out = capsys.readouterr().out
+    assert "search graph (HNSW" in out and "recall@10 against exact search 1.000" in out
+    assert (tmp_path / "idx" / "search.faiss").exists()
+    assert main(["search", "дроны над Москвой", "--k", "2", "--json", *idx]) == 0
+    assert {json.loads(x)["article_id"] for x in capsys.readouterr().out.splitlines()} == {"a1", "b1"}
