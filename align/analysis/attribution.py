@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .aliases import AliasTable, Mention, SpannedJson
-from .facts import gazetteer
+from .facts import named_in
 from .institutions import composed
 from .unlisted import title_start, titled
 
@@ -202,18 +202,24 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
                and not re.search(r"[,;:.]", text[cue[1] : o.start]) for o in mentions)
 
 
+def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention], list[Mention]]:
+    """What ``text`` names: the gazetteer's places and people, ``table``'s mentions (generic
+    institutions :func:`institutions.composed` with their country) and the people named after a
+    title (:func:`unlisted.titled`); found once per text, for sources and facts alike."""
+    places = named_in(text)
+    mentions = composed(text, table.find(text), places)
+    return places, mentions, titled(text, mentions + places)
+
+
 def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] | None = None,
             people: list[Mention] | None = None) -> list[Source]:
     """The sources ``text`` cites, once each, in order of first citation.
 
-    ``mentions`` (the table's, in ``text``, generic institutions :func:`institutions.composed`
-    with their country) and ``people`` (named after a title, see
-    :func:`unlisted.titled`) are found here unless the caller already has them."""
+    ``mentions`` and ``people`` (see :func:`names_in`) are found here unless the caller already
+    has them."""
     table = table or registry()
     if mentions is None or people is None:
-        places = gazetteer().find(text)
-        mentions = composed(text, table.find(text), places) if mentions is None else mentions
-        people = titled(text, mentions + places) if people is None else people
+        _, mentions, people = names_in(text, table)
     mentions = sorted([replace(m, start=title_start(text, m.start)) if m.kind == "official" else m for m in mentions]
                       + [replace(m, kind="official", start=title_start(text, m.start)) for m in people],
                       key=lambda m: m.start)

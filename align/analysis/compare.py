@@ -16,11 +16,10 @@ from typing import Any
 
 from ..records import FactRow, SegmentJson
 from .aliases import AliasTable
-from .attribution import Source, registry, sources
+from .attribution import Source, names_in, registry, sources
 from .entities import same_name
-from .facts import Fact, facts, named_in
-from .institutions import composed
-from .unlisted import settlements, titled
+from .facts import Fact, facts
+from .unlisted import settlements
 
 _COMPARABLE = {"quantity": "unit", "money": "currency"}
 
@@ -36,9 +35,7 @@ def analyse(text: str, table: AliasTable | None = None) -> tuple[list[Source], l
 
 @functools.lru_cache(maxsize=50_000)
 def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fact, ...]]:
-    places = named_in(text)
-    mentions = composed(text, table.find(text), places)
-    people = titled(text, mentions + places)
+    places, mentions, people = names_in(text, table)
     found = sources(text, table, mentions, people)
     # A place inside a cited source's name ("сообщает Минобороны России") is the source's, not a fact;
     # one inside an institution that is only named ("представитель МИД России") is a place it names.

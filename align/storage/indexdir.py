@@ -295,17 +295,17 @@ class IndexDir:
                 return None
             if self.search_ann is not None and not self._deleted:
                 return None
-            started = time.perf_counter()
-            graph = Ann.empty("hnsw", self.embedder.dim, self.settings)
             ids = self.ann.ids()
-            for lo in range(0, len(ids), 10_000):
-                graph.add(self.ann.reconstruct(ids[lo : lo + 10_000].tolist()), ids[lo : lo + 10_000])
-            seconds = time.perf_counter() - started
 
-            def chunks() -> Any:
+            def chunks() -> Iterator[np.ndarray[Any, Any]]:  # the exact index's vectors, in id order
                 for lo in range(0, len(ids), 10_000):
                     yield self.ann.reconstruct(ids[lo : lo + 10_000].tolist())
 
+            started = time.perf_counter()
+            graph = Ann.empty("hnsw", self.embedder.dim, self.settings)
+            for lo, vectors in zip(range(0, len(ids), 10_000), chunks(), strict=True):
+                graph.add(vectors, ids[lo : lo + 10_000])
+            seconds = time.perf_counter() - started
             recall, sample = recall_at_10(graph, chunks, self.settings.recall_sample)
         with self.lock.writing():
             graph.save(self.path / "search.faiss")
