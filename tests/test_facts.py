@@ -418,3 +418,67 @@ def test_romanisations_of_an_unlisted_name_share_a_fact_row() -> None:
                            "губернатор Андрей Клычков сообщил, что сбиты шесть беспилотников")
     assert [f["value"] for f in result["facts"]["agree"] if f["kind"] == "person"] == ["Andrei Klychkov"]
     assert result["facts"]["only_a"] == result["facts"]["only_b"] == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The Swiss government said it would host the conference.", "Swiss Government"),
+    ("Естонська розвідка оцінює, що Росія відновить сили за два роки.", "Estonian Intelligence"),
+    ("Poland scrambled jets, the Polish Operational Command said on X.", "Polish Operational Command"),
+    ("Уряд Польщі заявив, що кордон залишиться відкритим.", "Polish Government"),
+    ("Правительство Венгрии сообщило о новых поставках газа.", "Hungarian Government"),
+])
+def test_a_body_every_country_has_is_a_source_with_its_country(text: str, name: str) -> None:
+    found, stated = analyse(text)
+    assert name in [s.name for s in found]
+    assert {s.kind for s in found if s.name == name} == {"institution"}
+    assert "Poland" not in [f.value for f in stated if f.kind == "place"] or "Polish" in text
+
+
+@pytest.mark.parametrize("text", [
+    "The government said talks would resume.",  # whose? the story's: no source
+    "Правительство выделит области 3,5 млрд рублей, сообщил Михаил Мишустин.",
+    "Ukraine's army has pulled back from the town, Zelensky said.",  # not next to the cue: what was said
+])
+def test_a_body_without_its_country_or_away_from_the_cue_is_not_cited(text: str) -> None:
+    names = [s.name for s in sources(text)]
+    assert not any(n.endswith(("Government", "Armed Forces")) for n in names), names
+
+
+def test_passive_and_estimate_cues_attribute() -> None:
+    assert [s.name for s in sources("Satellite images analysed by the Associated Press show new graves.")] == ["AP"]
+    assert [s.name for s in sources("По оценке ISW, российские войска продвинулись.")] \
+        == ["Institute for the Study of War"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Зеленський провів розмову з прем'єр-міністром Канади Марком Карні.", "Mark Karni"),
+    ("Об этом говорится в заявлении губернатора Олега Кравченко.", "Oleg Kravchenko"),
+    ("Встреча с министром Сергеем Ивановым прошла в Анкаре.", "Sergey Ivanov"),
+    ("Письмо передали губернатору Игорю Артамонову.", "Igor Artamonov"),
+    ("Слова віцепрем'єра Олександра Кубракова.", "Oleksandr Kubrakov"),
+])
+def test_a_name_after_a_declined_title_is_kept_in_the_nominative(text: str, name: str) -> None:
+    people = [f.value for f in facts(text) if f.kind == "person"]
+    assert name in people, people
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Putin had no plans to attend the G20 summit in Johannesburg.", "Johannesburg"),
+    ("Flights at Nizhnekamsk airport were suspended.", "Nizhnekamsk"),
+    ("Губернатор сообщил, что в Рыльске повреждены 14 домов.", "Rylsk"),
+    ("Через атаку на Шостку затримуються поїзди.", "Shostka"),
+    ("Біля Шостці впав дрон.", "Shostka"),
+])
+def test_a_town_after_a_preposition_of_place_is_a_place(text: str, place: str) -> None:
+    places = [f.value for f in facts(text) if f.kind == "place"]
+    assert any(same_name(p, place) for p in places), places
+
+
+@pytest.mark.parametrize("text", [
+    "Talks resumed in October.", "He said it in English and in Ukrainian.", "Nations in Action published it.",
+    "Решение было принято в Палате представителей.", "Ночью сообщили в Воздушных силах.",
+    "Делегатите на Европейския съюз се събраха.", "Той говори в Камарата на представителите.",
+    "Праздник отметили на Рождество.", "His troubles were in Ivey's words serious.",
+])
+def test_bodies_months_languages_and_titles_after_a_preposition_are_no_places(text: str) -> None:
+    assert _kinds(text, "place") == []

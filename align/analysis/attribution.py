@@ -31,7 +31,7 @@ from typing import Any
 
 from .aliases import AliasTable, Mention, SpannedJson
 from .facts import named_in
-from .institutions import composed
+from .institutions import BODY, composed
 from .unlisted import title_start, titled
 
 _CUES = [
@@ -50,6 +50,9 @@ _CUES = [
     r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати",
     # assessments and data: "British intelligence believes", "ISW assesses", "сочат данни на НСИ"
     r"believes?", r"assess(?:es|ed)?", r"estimates?", r"estimated", r"data from", r"figures from",
+    r"(?:analy[sz]ed|reviewed|verified|obtained|seen|geolocated|compiled|counted) by",
+    r"по (?:оценк\w+|подсч[её]там|информации|сведениям)", r"за (?:оцінк\w+|підрахунками|інформацією|відомостями)",
+    r"по (?:оценка|изчисления|информация)(?: на)?",
     r"счита\w*", r"полага\w*", r"оценива\w*", r"данны[ех]", r"вважа\w*", r"оціню\w*", r"дан[іи]",
     r"смята\w*", r"оценява\w*", r"сочат", r"данни(?:те)?(?: на)?",
     # what a statement or report says: "говорится в сообщении", "йдеться в заяві", "се казва в"
@@ -236,11 +239,11 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
             if not sentence_cues and m.kind != "channel":
                 continue
             near = min(sentence_cues, key=lambda c: _gap(m, c), default=None)
-            if m.kind in {"official", "role"}:
+            if m.kind in {"official", "role", BODY}:  # a speaker: right next to its cue
                 near = _speaker_cue(m, sentence_cues, inside, text)
                 if near is None:
                     continue
-            if m.kind == "institution" and _affiliation(m, inside, text):
+            if m.kind in {"institution", BODY} and _affiliation(m, inside, text):
                 continue
             if near is not None and m.kind != "channel" and _reported(m, near, text, mentions):
                 continue
@@ -255,7 +258,8 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
         if m.name in seen or any(other != m.name and other.endswith(m.name) for other in names):
             continue
         seen.add(m.name)
-        out.append(Source(m.name, "official" if m.kind == "role" else m.kind, text[span[0] : span[1]], span, role))
+        kind = {"role": "official", BODY: "institution"}.get(m.kind, m.kind)
+        out.append(Source(m.name, kind, text[span[0] : span[1]], span, role))
     return out
 
 

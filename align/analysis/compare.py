@@ -19,6 +19,7 @@ from .aliases import AliasTable
 from .attribution import Source, names_in, registry, sources
 from .entities import same_name
 from .facts import Fact, facts
+from .institutions import BODY
 from .unlisted import settlements
 
 _COMPARABLE = {"quantity": "unit", "money": "currency"}
@@ -40,7 +41,7 @@ def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fa
     # A place inside a cited source's name ("сообщает Минобороны России") is the source's, not a fact;
     # one inside an institution that is only named ("представитель МИД России") is a place it names.
     cited = {s.name for s in found}
-    spans = [(m.start, m.end) for m in mentions if m.kind in {"institution", "agency"} and m.name in cited]
+    spans = [(m.start, m.end) for m in mentions if m.kind in {"institution", "agency", BODY} and m.name in cited]
     return tuple(found), tuple(facts(text, spans, places + people + settlements(text, places + mentions)))
 
 

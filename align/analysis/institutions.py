@@ -9,6 +9,11 @@ Ministry", ``GENERIC``), the country table (``data/countries.tsv``) lists each c
 adjective, and a generic mention that has its country right next to it (an adjective or
 possessive before, a genitive after) becomes "Moldovan Energy Ministry". The country is then
 part of the source's name, so it is not a place the sentence reports.
+
+Some bodies every country has (the table's kind ``body``: government, army, navy, police,
+intelligence, general staff, operational command) say nothing alone: "the government", "the
+army" and "розвідка" are whoever the story is about. They are kept only with their country
+("the Swiss government", "Естонська розвідка", "уряд Польщі") and dropped otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ GENERIC = frozenset({
     "Finance Ministry", "Health Ministry", "Justice Ministry", "Economy Ministry", "Military Intelligence",
     "Central Bank", "Border Guard Service", "Prosecutor's Office",
 })
+BODY = "body"  # the kind of a body that is a source only with its country (see the module's text)
 _POSSESSIVE = re.compile(r"['’]s\s+(?:the\s+)?$")
 _GENITIVE = re.compile(r"\s+(?:of\s+(?:the\s+)?|на\s+)?")
 NEAR = 40  # characters before a generic mention searched for its country's adjective
@@ -73,14 +79,17 @@ def _country_of(text: str, generic: Mention, places: list[Mention]) -> tuple[Cou
 
 def composed(text: str, mentions: list[Mention], places: list[Mention]) -> list[Mention]:
     """``mentions`` with each generic institution that names its country made that country's
-    ("Moldova's energy ministry" → Moldovan Energy Ministry), spanning both."""
+    ("Moldova's energy ministry" → Moldovan Energy Ministry), spanning both; a body without its
+    country is left out."""
     out = []
     for m in mentions:
-        if m.name in GENERIC:
+        if m.name in GENERIC or m.kind == BODY:
             found = _country_of(text, m, places)
             if found is not None:
                 country, start, end = found
                 m = Mention(f"{country.demonym} {m.name}", m.kind, start, end, text[start:end])
+            elif m.kind == BODY:
+                continue
         elif m.kind in {"institution", "agency"}:
             # "Russia's Federal Air Transport Agency": the possessive country is part of the name
             owner = next((p for p in places if p.end <= m.start and p.name in _by_name()

@@ -99,6 +99,8 @@ def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[
             words.append((word, start, end))
         if not words:
             continue
+        if skip and re.search(r"[,;:]", text[title.end() : words[0][1]]):
+            break  # what a title is the title of has no comma in it ("Губернатор сообщил, что в Рыльске")
         span = (words[0][1], words[-1][2])
         after = tokens[skip + len(words) : skip + len(words) + 1]
         if after and _TITLE_WORD.fullmatch(after[0][0]):
@@ -115,6 +117,47 @@ def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[
     return None
 
 
+# A Russian or Ukrainian title's case ending, which the name after it shares ("з прем'єр-міністром
+# Марком Карні", "слова губернатора Олега Синегубова"); Bulgarian and English names do not decline.
+_CASE_OF_TITLE = (
+    ("instrumental", re.compile(r"(?:[оеёє]м|ой|ою)$")),
+    ("genitive", re.compile(r"(?<!^глав)(?<!^голов)[ая]$|^(?:главы|голови)$")),
+    ("dative", re.compile(r"(?:[^о]у|ю|ові|еві|^главе|^голові)$")),
+)
+# Per case, endings of a name word and what the nominative has instead, tried in order.
+_NOMINATIVE = {
+    "instrumental": ((r"([сц]к|[сцз]ьк)им$", r"\1ий"), (r"([оеё]в|[иыіїе]н)(?:ым|им)$", r"\1"),
+                     (r"([аеиоуіїєяю])[єеё]м$", r"\1й"), (r"[оеёє]м$", ""), (r"(?:ою|ой)$", "а"),
+                     (r"(?:єю|ею|ей)$", "я")),
+    "genitive": ((r"([сц]к|[сцз]ьк)ого$", r"\1ий"), (r"(?:ой|ої)$", "а"), (r"([иі])[ияї]$", r"\1я"),
+                 (r"([иіе])я$", r"\1й"), (r"([бвгджзклмнпрстфхцчшщ])а$", r"\1"), (r"([лр])я$", r"\1ь"),
+                 (r"([бвгджзклмнпрстфхцчшщ])[иы]$", r"\1а")),
+    "dative": ((r"([сц]к|[сцз]ьк)ому$", r"\1ий"), (r"(?:ові|еві|єві)$", ""), (r"([иіе])ю$", r"\1й"),
+               (r"([бвгджзклмнпрстфхцчшщ])у$", r"\1"), (r"([лр])ю$", r"\1ь")),
+}
+
+
+def nominative(name: str, title: str) -> str:
+    """``name`` in the nominative when the ``title`` before it shows a Russian or Ukrainian case
+    (a name's Latin spelling is its nominative's: Марком Карні → Марк Карні, not Markom Karni).
+    Indeclinable and Latin names keep their letters; the endings are a name's regular ones."""
+    word = title.split()[-1].lower() if title.strip() else ""
+    if not _CYRILLIC.search(name) or not _CYRILLIC.search(word) or _language(name + " " + title) == "bg":
+        return name
+    case = next((c for c, pattern in _CASE_OF_TITLE if pattern.search(word)), None)
+    if case is None:
+        return name
+    out = []
+    for part in name.split():
+        for ending, nominative_ending in _NOMINATIVE[case]:
+            changed = re.sub(ending, nominative_ending, part)
+            if changed != part:
+                part = changed
+                break
+        out.append(part)
+    return " ".join(out)
+
+
 def titled(text: str, known: list[Mention]) -> list[Mention]:
     """Named people after a title, where ``known`` (mentions of the tables) names nobody.
 
@@ -127,7 +170,7 @@ def titled(text: str, known: list[Mention]) -> list[Mention]:
         span = _name_after(text, title, known)
         if span is not None:
             name = text[span[0] : span[1]]
-            found.append(Mention(latin_name(name, text), "person", span[0], span[1], name))
+            found.append(Mention(latin_name(nominative(name, title.group(0)), text), "person", span[0], span[1], name))
     return found
 
 
@@ -152,8 +195,75 @@ _SETTLEMENT_RE = re.compile(
     r"|селото|градчето|град|гр\.)\s+(?P<name>" + _NAME + r"(?:[\s-]+" + _NAME + r")?)(?!\w)")
 
 
+# A capitalised word after a preposition of place, or before "airport", is a town the gazetteer
+# does not list ("the summit in Johannesburg", "Nizhnekamsk airport", "в Рыльске", "атаку на
+# Шостку"): one word, not followed by another capitalised word (a name of several words is a
+# person's or an organisation's) nor by a region noun (then it was an adjective: "у Дніпровському
+# районі"). Latin words in Cyrillic text are media and networks ("в Telegram", "на X").
+_PLACED_RE = re.compile(
+    r"(?<!\w)(?:in|near|outside|around)\s+(?P<en>[A-Z][a-z-]{2,})(?![\w'’-])(?!\s+[A-Z])"
+    r"|(?<![\w-])(?P<air>[A-Z][a-z'’-]{2,})\s+airports?(?!\w)"
+    r"|(?<!\w)(?i:в|во|у|на|под|під|біля|около|возле|край|във)\s+(?P<cyr>[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]{3,})(?![\w'’-])"
+    r"(?!\s+[A-ZА-ЯЁІЇЄҐ])")
+# Holidays, bodies and events that follow the same prepositions ("на Рождество", "в Палате
+# представителей", "в Конгрессе", "в Брекзит"): stems, checked at the word's start.
+_NOT_PLACES = re.compile(
+    r"(?i:рождеств|пасх|великд|різдв|коледа|коляд|раде$|раді$|рада$|думе$|дум[аи]$|сенат|конгрес|палат|камар"
+    r"|парламент|парти|парті|комисс|коміс|комиси|университет|універс|положени|щаб|штаб|съюз|союз|евросо|євросо"
+    r"|евросъ|общност|брекзит|брексит|корреспондент|кореспондент|министерств|міністерств|правительств|уряд"
+    r"|правителств|суд|съд|совбез|радбез|офис|офіс|департамент|политик|політик|министерск|перв|втор|трет|първ"
+    r"|(?:police|parliament|congress|senate|court|government|office|christ|god|heaven|fall|spring|summer|winter"
+    r"|autumn|downtown|action|power|charge|touch|time|mind|person|public|private|total|fact|general)$)")
+# A Bulgarian noun with its article is a common noun capitalised ("в Камарата", "на Съда").
+_BG_ARTICLE = re.compile(r"(?:ата|ята|ът|ят|ото|ите|ета)$")
+_ADJECTIVE = re.compile(r"(?:[ыиі]х|[ыи]ми|[оеиіы]й|[оаи]я|[оеі]му|[оеы]м|ого|ої|ую|ия|ата|ото|ите)$")
+# A Cyrillic place's case ending after a preposition, and its nominative: в Рыльске → Рыльск,
+# на Шостку / у Шостці → Шостка, у Львові → Льв(ів): near enough for its Latin skeleton.
+_PLACE_CASE = ((r"ц[іи]$", "ка"), (r"ку$", "ка"), (r"(?:ові|еві|єві)$", ""),
+               (r"([бвгджзклмнпрстфхцчшщ])[еіуа]$", r"\1"))
+
+
+def _nominative_place(word: str) -> str:
+    for ending, nominative_ending in _PLACE_CASE:
+        changed = re.sub(ending, nominative_ending, word)
+        if changed != word and len(changed) >= 4:
+            return changed
+    return word
+
+
+def placed(text: str, known: list[Mention]) -> list[Mention]:
+    """Towns the gazetteer does not list, named after a preposition of place or before
+    "airport" (see ``_PLACED_RE``), where ``known`` names nothing there and the word is not a
+    country's adjective ("in Ukrainian")."""
+    from .institutions import countries
+
+    found = []
+    for m in _PLACED_RE.finditer(text):
+        group = next(g for g in ("en", "air", "cyr") if m[g])
+        start, end = m.span(group)
+        word = m[group]
+        if word.lower() in _NOT_NAMES or _NOT_PLACES.match(word) or _PLACE_NOUNS.match(text, end):
+            continue
+        if group == "cyr" and _language(text) == "bg" and (m.group(0)[:2].lower() == "на" or _BG_ARTICLE.search(word)):
+            continue  # Bulgarian "на" is "of"
+        if any(k.start < end and start < k.end for k in known):
+            continue
+        if any(c.adjective.search(word + " ") for c in countries()):
+            continue
+        if group == "cyr" and _ADJECTIVE.search(word) and re.match(r"\s+[а-яёіїєґ]", text[end:]):
+            continue  # the adjective of a body's name ("в Воздушных силах")
+        if group != "cyr" and re.search(r"(?:ish|ian|ese|ean)$", word):
+            continue  # a language or a people ("in English", "in Ukrainian")
+        if group != "cyr" and re.search(r"[A-Z][\w'’-]*\s+$", text[max(0, m.start() - 30) : m.start()]):
+            continue  # inside a capitalised title ("Nations in Action")
+        name = _nominative_place(word) if group == "cyr" and _language(text) != "bg" else word
+        found.append(Mention(latin_name(name, text), "place", start, end, word))
+    return found
+
+
 def settlements(text: str, known: list[Mention]) -> list[Mention]:
-    """Places named after the kind of settlement they are, where ``known`` names nothing there.
+    """Places named after the kind of settlement they are, where ``known`` names nothing there,
+    and towns after a preposition of place (:func:`placed`).
 
     Each is a mention of kind "place" whose span is the name alone and whose name is its Latin
     spelling."""
@@ -168,4 +278,4 @@ def settlements(text: str, known: list[Mention]) -> list[Mention]:
                 name = text[start:stop]
                 found.append(Mention(latin_name(name, text), "place", start, stop, name))
                 break
-    return found
+    return found + placed(text, known + found)
