@@ -132,11 +132,13 @@ def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture
 
 
 def test_labelled_sets_reach_the_targets() -> None:
-    # Floors just under the measured figures. Files 1-4 have been fixed against; facts-heldout-5 was
-    # written after country-composed institutions and settlement places froze, and is measured, not tuned.
+    # Floors just under the measured figures. Files 1-5 have been fixed against; facts-heldout-6 was
+    # written after bodies, declined names and towns after prepositions froze (its first measurement is
+    # in the README); the floors keep what the fixes since reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-4.jsonl": (0.95, 0.95, 0.95, 0.95)}
+              "facts-heldout-4.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-5.jsonl": (0.95, 0.95, 0.95, 0.95),
+              "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)
@@ -482,3 +484,54 @@ def test_a_town_after_a_preposition_of_place_is_a_place(text: str, place: str) -
 ])
 def test_bodies_months_languages_and_titles_after_a_preposition_are_no_places(text: str) -> None:
     assert _kinds(text, "place") == []
+
+
+def test_a_medium_or_company_named_after_what_it_is_is_a_source() -> None:
+    assert [s.name for s in sources("The tanker was boarded in the Baltic, broadcaster Yle reported.")] == ["Yle"]
+    found = sources("Moldova has bought gas for the winter, state energy company Energocom said, according to Reuters.")
+    assert [s.name for s in found] == ["Energocom", "Reuters"]
+    assert [s.kind for s in found] == ["institution", "agency"]
+    # a company that is only the subject of what happened is not cited
+    assert [s.name for s in sources("The company Energocom bought gas, Reuters reported.")] == ["Reuters"]
+
+
+def test_what_a_speaker_said_about_an_institution_does_not_cite_it() -> None:
+    text = ("The European Commission proposed new sanctions on Russian gas, Commission President "
+            "Ursula von der Leyen said.")
+    assert [s.name for s in sources(text)] == ["Ursula von der Leyen"]
+    text = "Захарова назвала провокацией заявление МИД Эстонии о нарушении воздушного пространства."
+    found, stated = analyse(text)
+    assert [s.name for s in found] == ["Maria Zakharova"]
+    assert [f.value for f in stated if f.kind == "place"] == ["Estonia"]
+
+
+def test_a_network_between_cue_and_speaker_does_not_hide_the_speaker() -> None:
+    text = "Уночі над Черкащиною збили вісім шахедів, повідомив у Telegram голова ОВА Ігор Табурець."
+    found, stated = analyse(text)
+    assert {s.name for s in found} == {"Telegram", "Ihor Taburets"}
+    assert [f.value for f in stated if f.kind == "place"] == ["Cherkasy"]  # Черкащина is the Cherkasy region
+
+
+def test_a_listed_surname_after_another_first_name_is_someone_else() -> None:
+    people = [f.value for f in facts("В Одеса са повредени три кораба, заяви вицепремиерът Алексей Кулеба.")
+              if f.kind == "person"]
+    assert len(people) == 1 and same_name(people[0], "Oleksii Kuleba"), people
+    for text in ("Дмитрий Кулеба заявил это.", "Вчера Кулеба заявил это.", "з Кіром Стармером у Лондоні",
+                 "переговоры с Реджепом Тайипом Эрдоганом", "съобщи кметът Игор Терехов"):
+        assert [f for f in facts(text) if f.kind == "person" and f.value in {"Dmytro Kuleba", "Keir Starmer",
+                "Recep Tayyip Erdogan", "Ihor Terekhov"}], text
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Drones hit the Novoshakhtinsk oil refinery overnight.", "Novoshakhtinsk"),
+    ("Жители Курчатова сообщили о взрывах.", "Kurchatov"),
+    ("A tanker damaged a cable in the Gulf of Finland.", "Gulf of Finland"),
+])
+def test_towns_by_their_facilities_and_residents(text: str, place: str) -> None:
+    places = [f.value for f in facts(text) if f.kind == "place"]
+    assert any(same_name(p, place) for p in places), places
+
+
+def test_region_adjectives_in_a_list_are_not_towns() -> None:
+    places = _kinds("Графіки відключень у Сумській, Полтавській та Харківській областях.", "place")
+    assert "Sumy" in places and not any(p.startswith("Sums") for p in places), places

@@ -32,22 +32,24 @@ from typing import Any
 from .aliases import AliasTable, Mention, SpannedJson
 from .facts import named_in
 from .institutions import BODY, composed
-from .unlisted import title_start, titled
+from .unlisted import described, someone_else, title_start, titled
 
 _CUES = [
     # English
     r"as quoted by", r"quoted by", r"according to", r"citing", r"cited", r"quoting",
     r"(?:said|says|say|told|reported|reports|announced|stated|wrote|posted|added|confirmed|claimed|denied"
-    r"|warned|specified|informed|noted|tweeted|declared|insisted)",
+    r"|warned|specified|informed|noted|tweeted|declared|insisted|accused|critici[sz]ed|condemned)",
     # Russian
     r"сообща\w*", r"сообщил\w*", r"переда[её]т", r"передал\w*", r"по данным", r"со ссылкой на", r"как пишет",
     r"пишет", r"цитиру\w*", r"заяви\w*", r"отметил\w*", r"написал\w*", r"рассказал\w*", r"уточнил\w*",
     r"подтверди\w*", r"по словам", r"объявил\w*", r"информиру\w*", r"сказал\w*", r"отказался комментировать",
+    r"назвал\w*", r"обвинил\w*", r"раскритиковал\w*",
     r"declined to comment",
     # Ukrainian
     r"повідом\w*", r"переда[єє]", r"передал\w*", r"за даними", r"з посиланням на", r"як пише", r"пише",
     r"цитує", r"заяви\w*", r"зазнач\w*", r"написа\w*", r"розпові\w*", r"уточни\w*", r"підтверди\w*",
-    r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати",
+    r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати", r"назва\w*", r"звинуват\w*",
+    r"розкритикува\w*",
     # assessments and data: "British intelligence believes", "ISW assesses", "сочат данни на НСИ"
     r"believes?", r"assess(?:es|ed)?", r"estimates?", r"estimated", r"data from", r"figures from",
     r"(?:analy[sz]ed|reviewed|verified|obtained|seen|geolocated|compiled|counted) by",
@@ -65,6 +67,7 @@ _CUES = [
     # Bulgarian
     r"съобщ\w*", r"според", r"цитиран\w* от", r"цитира\w*", r"каза", r"написа\w*", r"обяви\w*",
     r"потвърди\w*", r"информира\w*", r"заяви\w*", r"уточни\w*", r"предаде\w*", r"отказа да коментира",
+    r"обвини\w*", r"нарече\w*", r"осъди\w*", r"разкритикува\w*",
 ]
 _CUE_RE = re.compile(r"(?<!\w)(?:" + "|".join(_CUES) + r")(?!\w)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”»’)]*)\s+(?=[\"'“«‘(]?[A-ZА-ЯЁІЇЄҐ])")
@@ -135,10 +138,11 @@ def _gap(m: Mention, cue: tuple[int, int]) -> int:
 
 
 def _between(m: Mention, cue: tuple[int, int], others: list[Mention]) -> bool:
-    """True when another source (not a role, not a channel) stands between the mention and its cue.
-    ``others`` holds no channels (see :func:`sources`)."""
+    """True when another source stands between the mention and its cue: not a role, not a medium
+    that is a statement's channel (``others`` holds none, see :func:`sources`), not a network the
+    statement was posted on ("повідомив у Telegram голова ОВА …")."""
     lo, hi = min(m.end, cue[1]), max(m.start, cue[0])
-    return any(o is not m and o.kind != "role" and lo <= o.start and o.end <= hi for o in others)
+    return any(o is not m and o.kind not in {"role", "channel"} and lo <= o.start and o.end <= hi for o in others)
 
 
 def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention], text: str) -> tuple[int, int] | None:
@@ -195,14 +199,24 @@ _THAT = re.compile(r"(?<!\w)(?:that|что|чтобы|що|щоб|че)(?!\w)", 
 def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mention]) -> bool:
     """True when the mention stands inside the clause its cue reports: after the cue and a "that"
     ("told RIA Novosti that the Kremlin saw no basis"), or before a comma and a cue that already has
-    its speaker right after it ("the UN Security Council will meet, Nebenzya announced"): the
+    its speaker right after it ("the UN Security Council will meet, Nebenzya announced") or right
+    before it ("the Commission proposed sanctions, Commission President von der Leyen said"): the
     subject of what was said, not who said it."""
     if cue[1] <= m.start:
-        return bool(_THAT.search(text[cue[1] : m.start]))
+        # after a cue whose speaker stands right before it, an institution is what was said or
+        # whom it was about ("Захарова назвала провокацией заявление МИД Эстонии")
+        spoken = any(o is not m and o.kind == "official" and 0 <= cue[0] - o.end <= 2 for o in mentions)
+        return bool(_THAT.search(text[cue[1] : m.start])) or (spoken and m.kind != "agency")
     if "," not in text[m.end : cue[0]]:
         return False
-    return any(o is not m and o.kind != "role" and 0 <= o.start - cue[1] <= PERSON_NEAR
-               and not re.search(r"[,;:.]", text[cue[1] : o.start]) for o in mentions)
+    speakers = [o for o in mentions if o is not m and o.kind in {"official", "person"}]
+    after = any(0 <= o.start - cue[1] <= PERSON_NEAR and not re.search(r"[,;:.]", text[cue[1] : o.start])
+                for o in mentions if o is not m and o.kind != "role")
+    # "The Commission proposed sanctions, Commission President Ursula von der Leyen said"
+    before = any(m.end < o.start and o.end <= cue[0] and cue[0] - o.end <= PERSON_NEAR
+                 and "," in text[m.end : o.start] and not re.search(r"[,;:.]", text[o.end : cue[0]])
+                 for o in speakers)
+    return after or before
 
 
 def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention], list[Mention]]:
@@ -210,7 +224,9 @@ def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention]
     institutions :func:`institutions.composed` with their country) and the people named after a
     title (:func:`unlisted.titled`); found once per text, for sources and facts alike."""
     places = named_in(text)
-    mentions = composed(text, table.find(text), places)
+    listed = [m for m in table.find(text) if m.kind != "official" or not someone_else(text, m)]
+    mentions = composed(text, listed, places)
+    mentions = sorted(mentions + described(text, mentions + places), key=lambda m: m.start)
     return places, mentions, titled(text, mentions + places)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aliases import AliasTable, Mention, SpannedJson
-from .unlisted import settlements, titled
+from .unlisted import settlements, someone_else, titled
 
 _WORD_NUMBERS: dict[int, str] = {
     1: "one|один|одна|одно|одного|одной|одним|одну|одне|однієї|одного|един|една|едно",
@@ -221,8 +221,11 @@ def _overlaps(span: tuple[int, int], taken: list[Fact]) -> bool:
 
 
 def named_in(text: str) -> list[Mention]:
-    """The gazetteer's places and people in ``text`` (URLs and e-mail addresses left out)."""
-    return gazetteer().find(_masked(text))
+    """The gazetteer's places and people in ``text`` (URLs and e-mail addresses left out); a
+    person found by the surname with another first name before it is someone else
+    (:func:`unlisted.someone_else`)."""
+    masked = _masked(text)
+    return [m for m in gazetteer().find(masked) if m.kind != "person" or not someone_else(masked, m)]
 
 
 def facts(text: str, source_spans: list[tuple[int, int]] | None = None,

@@ -10,6 +10,12 @@ kept in Latin letters (the language's transliteration, see :mod:`translit`) so t
 compared and cited like a table entry. Anything a table already names wins: a known person
 keeps their canonical name, and a place after a title ("губернатор Белгородской области") is
 no name.
+
+The same holds for towns after a preposition of place or before their airport or refinery ("the
+summit in Johannesburg", "в Рыльске", "Nizhnekamsk airport"), for media and companies after what
+they are ("broadcaster Yle", "state energy company Energocom"), and for a name after a declined
+Russian or Ukrainian title, which is put back in the nominative before it is spelled in Latin
+("з прем'єр-міністром Марком Карні" → Mark Karni).
 """
 
 from __future__ import annotations
@@ -137,6 +143,41 @@ _NOMINATIVE = {
 }
 
 
+_WORD_BEFORE = re.compile(r"(" + _NAME + r")\s+$")
+
+
+def someone_else(text: str, person: Mention) -> bool:
+    """True when a listed person found by the surname alone has another first name written before
+    it ("вицепремиерът Алексей Кулеба", "Oleksii Kuleba" are not Dmytro Kuleba): then the title
+    rule names them. A Cyrillic word that opens a sentence may be anything ("Вчера Кулеба"), so
+    it proves nothing; an English one is checked against the function words."""
+    if " " in person.text.strip() or " " not in person.name:
+        return False
+    lo = max(0, person.start - 40)
+    m = _WORD_BEFORE.search(text[lo : person.start])
+    if not m or _TITLE_WORD.fullmatch(m[1]) or m[1].lower() in _NOT_NAMES:
+        return False
+    opens = not text[: lo + m.start(1)].strip() or text[: lo + m.start(1)].rstrip()[-1] in ".!?…"
+    if opens and _CYRILLIC.search(m[1]):
+        return False
+    from .entities import skeleton
+
+    written = skeleton(latin_name(m[1], text))
+    return bool(written) and not any(_alike(written, skeleton(w)) for w in person.name.split()[:-1])
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two first names' skeletons that may be one name in two spellings or cases (Igor/Ihor,
+    Кіром/Keir, Реджепом/Recep): one starts the other, they open alike, or one letter apart."""
+    if not a or not b:
+        return True
+    if a.startswith(b) or b.startswith(a) or a[0] == b[0]:
+        return True
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    return a[1:] == b or b[1:] == a  # a first consonant one spelling has and the other not (Igor, Ihor)
+
+
 def nominative(name: str, title: str) -> str:
     """``name`` in the nominative when the ``title`` before it shows a Russian or Ukrainian case
     (a name's Latin spelling is its nominative's: Марком Карні → Марк Карні, not Markom Karni).
@@ -156,6 +197,37 @@ def nominative(name: str, title: str) -> str:
                 break
         out.append(part)
     return " ".join(out)
+
+
+# What a medium or a company the tables do not list is called before its name ("broadcaster Yle
+# reported", "state energy company Energocom said", "пише видання «Схеми»", "компания «Лукойл»").
+_MEDIUM_WORDS = (r"broadcaster|newspaper|news agency|news site|news outlet|outlet|website|TV channel|daily|magazine"
+                 r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|видання|виданн\w*|газет\w*"
+                 r"|телеканал\w*|радіостанці\w*|вестник\w*|телевизия(?:та)?|медията|изданието")
+_COMPANY_WORDS = (r"company|firm|operator|utility|producer|manufacturer|carrier|concern"
+                  r"|компани\w*|оператор\w*|концерн\w*|госкорпораци\w*|корпораці\w*|корпораци\w*|виробник\w*"
+                  r"|производител\w*|компані\w*|компанията|операторът")
+_QUOTED = r"[«\"“„]?"
+_DESCRIBED_RE = re.compile(
+    r"(?<!\w)(?i:(?P<medium>" + _MEDIUM_WORDS + r")|(?P<company>" + _COMPANY_WORDS + r"))\s+" + _QUOTED
+    + r"(?P<name>[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+){0,2}|[А-ЯЁІЇЄҐ][\w'’-]+(?:[\s-]+[А-ЯЁІЇЄҐ][\w'’-]+){0,2})")
+
+
+def described(text: str, known: list[Mention]) -> list[Mention]:
+    """Media and companies named after what they are, where ``known`` names nothing there: a
+    medium is an ``agency`` (it can be a statement's channel), a company a body that counts as a
+    source only next to its cue (:data:`institutions.BODY`)."""
+    from .institutions import BODY
+
+    found = []
+    for m in _DESCRIBED_RE.finditer(text):
+        start, end = m.span("name")
+        name = m["name"]
+        if any(w.lower() in _NOT_NAMES for w in name.split()) or any(k.start < end and start < k.end for k in known):
+            continue
+        kind = "agency" if m["medium"] else BODY
+        found.append(Mention(latin_name(name, text), kind, start, end, name))
+    return found
 
 
 def titled(text: str, known: list[Mention]) -> list[Mention]:
@@ -192,7 +264,8 @@ _SETTLEMENT_RE = re.compile(
     r"(?<!\w)(?:(?:village|town|city|settlement|hamlet) of"
     r"|сел[оаеу]|селом|посёл\w*|посел\w*|пос\.|деревн\w*|хутор\w*|станиц\w*|город\w{0,2}|г\."
     r"|селищ\w*|смт|місто|міста|місті|містечк\w*|с\."
-    r"|селото|градчето|град|гр\.)\s+(?P<name>" + _NAME + r"(?:[\s-]+" + _NAME + r")?)(?!\w)")
+    r"|селото|градчето|град|гр\.|[Rr]esidents of|[Жж]ител(?:и|ей|ям|ів)|[Жж]ителите на)"
+    r"\s+(?P<name>" + _NAME + r"(?:[\s-]+" + _NAME + r")?)(?!\w)")
 
 
 # A capitalised word after a preposition of place, or before "airport", is a town the gazetteer
@@ -202,7 +275,7 @@ _SETTLEMENT_RE = re.compile(
 # районі"). Latin words in Cyrillic text are media and networks ("в Telegram", "на X").
 _PLACED_RE = re.compile(
     r"(?<!\w)(?:in|near|outside|around)\s+(?P<en>[A-Z][a-z-]{2,})(?![\w'’-])(?!\s+[A-Z])"
-    r"|(?<![\w-])(?P<air>[A-Z][a-z'’-]{2,})\s+airports?(?!\w)"
+    r"|(?<![\w-])(?P<air>[A-Z][a-z'’-]{2,})\s+(?:airports?|air ?base|airfield|(?:oil )?refinery|seaport)(?!\w)"
     r"|(?<!\w)(?i:в|во|у|на|под|під|біля|около|возле|край|във)\s+(?P<cyr>[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]{3,})(?![\w'’-])"
     r"(?!\s+[A-ZА-ЯЁІЇЄҐ])")
 # Holidays, bodies and events that follow the same prepositions ("на Рождество", "в Палате
@@ -250,8 +323,9 @@ def placed(text: str, known: list[Mention]) -> list[Mention]:
             continue
         if any(c.adjective.search(word + " ") for c in countries()):
             continue
-        if group == "cyr" and _ADJECTIVE.search(word) and re.match(r"\s+[а-яёіїєґ]", text[end:]):
-            continue  # the adjective of a body's name ("в Воздушных силах")
+        if group == "cyr" and _ADJECTIVE.search(word) and (re.search("[сц]ь?к..?.?$", word)
+                                                          or re.match(r"\s+[а-яёіїєґ]", text[end:])):
+            continue  # an adjective: of a body's name ("в Воздушных силах") or of regions ("у Сумській, …")
         if group != "cyr" and re.search(r"(?:ish|ian|ese|ean)$", word):
             continue  # a language or a people ("in English", "in Ukrainian")
         if group != "cyr" and re.search(r"[A-Z][\w'’-]*\s+$", text[max(0, m.start() - 30) : m.start()]):

@@ -14,7 +14,8 @@ from ..analysis.facts import numeric_value
 LABELLED = Path(__file__).resolve().parents[2] / "corpora" / "labelled"
 FIELDS = ("sources", "numbers", "places", "people")
 HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "facts-heldout-3.jsonl",
-            "facts-heldout-4.jsonl", "facts-heldout-5.jsonl")
+            "facts-heldout-4.jsonl", "facts-heldout-5.jsonl",
+            "facts-heldout-6.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
