@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 
 from .aliases import Mention
-from .entities import _NOT_NAMES
+from .entities import _NOT_NAMES, skeleton
+from .institutions import BODY, countries
 from .translit import transliterate
 
 # Titles that introduce a named person, in English, Russian, Ukrainian and Bulgarian.
@@ -160,8 +161,6 @@ def someone_else(text: str, person: Mention) -> bool:
     opens = not text[: lo + m.start(1)].strip() or text[: lo + m.start(1)].rstrip()[-1] in ".!?…"
     if opens and _CYRILLIC.search(m[1]):
         return False
-    from .entities import skeleton
-
     written = skeleton(latin_name(m[1], text))
     return bool(written) and not any(_alike(written, skeleton(w)) for w in person.name.split()[:-1])
 
@@ -188,25 +187,27 @@ def nominative(name: str, title: str) -> str:
     case = next((c for c, pattern in _CASE_OF_TITLE if pattern.search(word)), None)
     if case is None:
         return name
-    out = []
-    for part in name.split():
-        for ending, nominative_ending in _NOMINATIVE[case]:
-            changed = re.sub(ending, nominative_ending, part)
-            if changed != part:
-                part = changed
-                break
-        out.append(part)
-    return " ".join(out)
+    return " ".join(_first_ending(part, _NOMINATIVE[case]) for part in name.split())
+
+
+def _first_ending(word: str, rules: tuple[tuple[str, str], ...], shortest: int = 0) -> str:
+    """``word`` with the first of ``rules`` (an ending and its replacement) that changes it into
+    a word of at least ``shortest`` letters applied; the word itself when none does."""
+    for ending, replacement in rules:
+        changed = re.sub(ending, replacement, word)
+        if changed != word and len(changed) >= shortest:
+            return changed
+    return word
 
 
 # What a medium or a company the tables do not list is called before its name ("broadcaster Yle
 # reported", "state energy company Energocom said", "пише видання «Схеми»", "компания «Лукойл»").
 _MEDIUM_WORDS = (r"broadcaster|newspaper|news agency|news site|news outlet|outlet|website|TV channel|daily|magazine"
-                 r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|видання|виданн\w*|газет\w*"
-                 r"|телеканал\w*|радіостанці\w*|вестник\w*|телевизия(?:та)?|медията|изданието")
+                 r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|виданн\w*|радіостанці\w*"
+                 r"|вестник\w*|телевизия(?:та)?|медията")
 _COMPANY_WORDS = (r"company|firm|operator|utility|producer|manufacturer|carrier|concern"
                   r"|компани\w*|оператор\w*|концерн\w*|госкорпораци\w*|корпораці\w*|корпораци\w*|виробник\w*"
-                  r"|производител\w*|компані\w*|компанията|операторът")
+                  r"|производител\w*|компані\w*")
 _QUOTED = r"[«\"“„]?"
 _DESCRIBED_RE = re.compile(
     r"(?<!\w)(?i:(?P<medium>" + _MEDIUM_WORDS + r")|(?P<company>" + _COMPANY_WORDS + r"))\s+" + _QUOTED
@@ -217,8 +218,6 @@ def described(text: str, known: list[Mention]) -> list[Mention]:
     """Media and companies named after what they are, where ``known`` names nothing there: a
     medium is an ``agency`` (it can be a statement's channel), a company a body that counts as a
     source only next to its cue (:data:`institutions.BODY`)."""
-    from .institutions import BODY
-
     found = []
     for m in _DESCRIBED_RE.finditer(text):
         start, end = m.span("name")
@@ -296,20 +295,11 @@ _PLACE_CASE = ((r"ц[іи]$", "ка"), (r"ку$", "ка"), (r"(?:ові|еві|�
                (r"([бвгджзклмнпрстфхцчшщ])[еіуа]$", r"\1"))
 
 
-def _nominative_place(word: str) -> str:
-    for ending, nominative_ending in _PLACE_CASE:
-        changed = re.sub(ending, nominative_ending, word)
-        if changed != word and len(changed) >= 4:
-            return changed
-    return word
-
-
 def placed(text: str, known: list[Mention]) -> list[Mention]:
     """Towns the gazetteer does not list, named after a preposition of place or before
     "airport" (see ``_PLACED_RE``), where ``known`` names nothing there and the word is not a
     country's adjective ("in Ukrainian")."""
-    from .institutions import countries
-
+    lang = _language(text)
     found = []
     for m in _PLACED_RE.finditer(text):
         group = next(g for g in ("en", "air", "cyr") if m[g])
@@ -317,7 +307,7 @@ def placed(text: str, known: list[Mention]) -> list[Mention]:
         word = m[group]
         if word.lower() in _NOT_NAMES or _NOT_PLACES.match(word) or _PLACE_NOUNS.match(text, end):
             continue
-        if group == "cyr" and _language(text) == "bg" and (m.group(0)[:2].lower() == "на" or _BG_ARTICLE.search(word)):
+        if group == "cyr" and lang == "bg" and (m.group(0)[:2].lower() == "на" or _BG_ARTICLE.search(word)):
             continue  # Bulgarian "на" is "of"
         if any(k.start < end and start < k.end for k in known):
             continue
@@ -330,7 +320,7 @@ def placed(text: str, known: list[Mention]) -> list[Mention]:
             continue  # a language or a people ("in English", "in Ukrainian")
         if group != "cyr" and re.search(r"[A-Z][\w'’-]*\s+$", text[max(0, m.start() - 30) : m.start()]):
             continue  # inside a capitalised title ("Nations in Action")
-        name = _nominative_place(word) if group == "cyr" and _language(text) != "bg" else word
+        name = _first_ending(word, _PLACE_CASE, 4) if group == "cyr" and lang != "bg" else word
         found.append(Mention(latin_name(name, text), "place", start, end, word))
     return found
 
