@@ -18,7 +18,11 @@ Not cited: an institution that only employs someone ("Kremlin spokesman Dmitry P
 "агента ФСБ", "an FSB agent"), and what a cue reports ("told RIA Novosti that the Kremlin…";
 "the UN Security Council will meet, Nebenzya announced"). Assessments and data attribute
 too ("British intelligence believes", "сочат данни на НСИ"). People the tables do not list
-are found by the title before their name (:mod:`unlisted`) and cited like listed officials.
+are found by the title before their name (:mod:`unlisted`) and cited like listed officials;
+English organisations the tables do not list ("the Norwegian Refugee Council") by their
+capitalised name and head word, cited only right next to their cue. An institution far from
+every cue is not cited when the cue has its own source next to it ("По данным ФСБ, …
+задержан житель, передававший СБУ координаты").
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from typing import Any
 from .aliases import AliasTable, Mention, SpannedJson
 from .facts import named_in
 from .institutions import BODY, composed
-from .unlisted import described, someone_else, title_start, titled
+from .unlisted import described, organisations, someone_else, title_start, titled
 
 _CUES = [
     # English
@@ -226,7 +230,8 @@ def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention]
     places = named_in(text)
     listed = [m for m in table.find(text) if m.kind != "official" or not someone_else(text, m)]
     mentions = composed(text, listed, places)
-    mentions = sorted(mentions + described(text, mentions + places), key=lambda m: m.start)
+    mentions = mentions + described(text, mentions + places)
+    mentions = sorted(mentions + organisations(text, mentions + places), key=lambda m: m.start)
     return places, mentions, titled(text, mentions + places)
 
 
@@ -264,6 +269,9 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
             if near is not None and m.kind != "channel" and _reported(m, near, text, mentions):
                 continue
             close = near is not None and _gap(m, near) <= NEAR
+            if near is not None and not close and any(o is not m and o.kind != "role" and _gap(o, near) <= PERSON_NEAR
+                                                      for o in inside):
+                continue  # far from a cue that has its own source ("По данным ФСБ, … передававший СБУ координаты")
             span = (min(near[0], m.start), max(near[1], m.end)) if near and close else (m.start, m.end)
             cited.append((m, span, "source"))
     cited.sort(key=lambda c: c[1][0])

@@ -92,9 +92,14 @@ def composed(text: str, mentions: list[Mention], places: list[Mention]) -> list[
                 continue
         elif m.kind in {"institution", "agency"}:
             # "Russia's Federal Air Transport Agency": the possessive country is part of the name
-            owner = next((p for p in places if p.end <= m.start and p.name in _by_name()
-                          and _POSSESSIVE.fullmatch(text, p.end, m.start)), None)
-            if owner is not None:
-                m = Mention(m.name, m.kind, owner.start, m.end, text[owner.start : m.end])
+            found_owner = owner(text, m.start, places)
+            if found_owner is not None:
+                m = Mention(m.name, m.kind, found_owner.start, m.end, text[found_owner.start : m.end])
         out.append(m)
     return out
+
+
+def owner(text: str, start: int, places: list[Mention]) -> Mention | None:
+    """The country whose possessive stands right before ``start`` ("Russia's", "South Korea's the")."""
+    return next((p for p in places if p.end <= start and p.name in _by_name()
+                 and _POSSESSIVE.fullmatch(text, p.end, start)), None)

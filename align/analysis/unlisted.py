@@ -15,7 +15,11 @@ The same holds for towns after a preposition of place or before their airport or
 summit in Johannesburg", "в Рыльске", "Nizhnekamsk airport"), for media and companies after what
 they are ("broadcaster Yle", "state energy company Energocom"), and for a name after a declined
 Russian or Ukrainian title, which is put back in the nominative before it is spelled in Latin
-("з прем'єр-міністром Марком Карні" → Mark Karni).
+("з прем'єр-міністром Марком Карні" → Mark Karni). Towns named with an adjective take both
+words ("біля Великої Писарівки" → Velyka Pysarivka), and a town may follow another in a list
+("near Kurakhove and Velyka Novosilka"). English organisations are recognised by their
+capitalised name holding a head word ("the Centre for Eastern Studies", "South Korea's National
+Intelligence Service").
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import re
 
 from .aliases import Mention
 from .entities import _NOT_NAMES, skeleton
-from .institutions import BODY, countries
+from .institutions import BODY, countries, owner
 from .translit import transliterate
 
 # Titles that introduce a named person, in English, Russian, Ukrainian and Bulgarian.
@@ -67,7 +71,9 @@ def _language(text: str) -> str:
     """The Cyrillic language to spell a name from: letters only Ukrainian or Bulgarian has decide."""
     if re.search("[іїєґІЇЄҐ]", text):
         return "uk"
-    if re.search(r"[ъѝ]|(?<!\w)(?:се|са|във|съм)(?!\w)", text):
+    if re.search("[ыэёЫЭЁ]", text):
+        return "ru"  # letters Bulgarian does not have ("объекты": a Russian ъ stands before е, ё, ю, я)
+    if re.search(r"[ъѝ](?![еёюя])|(?<!\w)(?:се|са|във|съм)(?!\w)", text):
         return "bg"
     return "ru"
 
@@ -229,6 +235,89 @@ def described(text: str, known: list[Mention]) -> list[Mention]:
     return found
 
 
+# An English organisation the tables do not list is named in capitals and by what it is
+# ("the Norwegian Refugee Council", "South Korea's National Intelligence Service", "the Kyiv
+# School of Economics", "the Institute for the Study of War"): a run of capitalised words,
+# joined only by "of", "for" and "on" (with "the"), that holds one of these head words.
+_ORG_HEADS = frozenset({
+    "service", "council", "institute", "ministry", "agency", "centre", "center", "committee", "commission",
+    "office", "department", "bureau", "foundation", "organisation", "organization", "union", "court", "police",
+    "guard", "fund", "bank", "party", "network", "association", "observatory", "mission", "programme", "program",
+    "university", "administration", "authority", "directorate", "inspectorate", "monitor", "watch", "school",
+    "academy", "project", "initiative", "coalition", "alliance", "federation", "society", "board", "corps",
+    "command", "staff", "forces", "army", "navy", "parliament", "assembly", "tribunal", "secretariat",
+    "laboratory", "institution", "consortium", "group", "chamber", "forum", "unit", "brigade", "regiment",
+})
+_CAPITAL_WORD = r"[A-Z][\w&.-]*[\w&]"
+_JOINER = r"(?:of|for|on|&)"
+_ORG_RUN = re.compile(r"(?<![\w'’-])" + _CAPITAL_WORD + r"(?:\s+(?:" + _JOINER + r"\s+(?:the\s+)?)?" + _CAPITAL_WORD
+                      + r")+(?![\w'’-])")
+_CALENDAR = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
+                       r"|April|May|June|July|August|September|October|November|December)$")
+OF_TAIL = 3  # capitalised words an "of"-phrase after the head word may hold ("of the Study of War")
+
+
+def _organisation_words(words: list[str]) -> list[str]:
+    """The words of a capitalised run that name the organisation: from after a headline's "The"
+    and the leading words with no head ("Pete Hettema of the Pasadena Police Department"), up to
+    a title or a date ("European Council President …", "Council on Monday"), through the head
+    word's segment and the short "of"-phrases after it ("Institute for the Study of War", not
+    "Department of Finance Le Ngoc Thuy Trang")."""
+    cut = next((i for i, w in enumerate(words) if _CALENDAR.match(w) or _TITLE_WORD.fullmatch(w)), len(words))
+    words = words[:cut]
+    if "The" in words:
+        words = words[len(words) - words[::-1].index("The") :]
+    segments: list[list[str]] = [[]]
+    for w in words:
+        if w in {"of", "for", "on", "the"}:
+            if segments[-1]:
+                segments.append([])
+            segments[-1].append(w)
+        else:
+            segments[-1].append(w)
+    headed = [i for i, seg in enumerate(segments) if any(w.lower() in _ORG_HEADS for w in seg)]
+    if not headed:
+        return []
+    first, last = headed[0], headed[-1]
+    head = segments[last]
+    head = head[: max(i for i, w in enumerate(head) if w.lower() in _ORG_HEADS) + 1]
+    kept = [w for seg in segments[first:last] for w in seg] + head
+    for seg in segments[last + 1 :]:
+        names = [w for w in seg if w not in {"of", "for", "on", "the", "&"}]
+        if len(names) > OF_TAIL:
+            break
+        kept += seg
+    while kept and kept[0] in {"of", "for", "on", "the", "&"}:
+        kept = kept[1:]
+    while kept and kept[-1] in {"of", "for", "on", "the", "&"}:
+        kept = kept[:-1]
+    return kept
+
+
+def organisations(text: str, known: list[Mention]) -> list[Mention]:
+    """English organisations the tables do not list (see ``_ORG_RUN``), where ``known`` names
+    nothing there: a body that counts as a source only next to its cue (like "the Swiss
+    government"), spanning the possessive country before it, named as written."""
+    if _CYRILLIC.search(text):
+        return []
+    found = []
+    for m in _ORG_RUN.finditer(text):
+        words = _organisation_words(m.group(0).split())
+        if len(words) < 2:
+            continue
+        name = " ".join(words)
+        located = re.search(r"\s+".join(map(re.escape, words)) + r"(?![\w'’-])", m.group(0))
+        if located is None:
+            continue
+        start, end = m.start() + located.start(), m.start() + located.end()
+        if any(k.start < end and start < k.end and (k.kind != "place" or (start, end) == (k.start, k.end))
+               for k in known):
+            continue  # a table names it (a place inside a longer name is part of it: "Kyiv School of Economics")
+        country = owner(text, start, known)
+        found.append(Mention(name, BODY, country.start if country else start, end, text[start:end]))
+    return found
+
+
 def titled(text: str, known: list[Mention]) -> list[Mention]:
     """Named people after a title, where ``known`` (mentions of the tables) names nobody.
 
@@ -263,7 +352,7 @@ _SETTLEMENT_RE = re.compile(
     r"(?<!\w)(?:(?:village|town|city|settlement|hamlet) of"
     r"|сел[оаеу]|селом|посёл\w*|посел\w*|пос\.|деревн\w*|хутор\w*|станиц\w*|город\w{0,2}|г\."
     r"|селищ\w*|смт|місто|міста|місті|містечк\w*|с\."
-    r"|селото|градчето|град|гр\.|[Rr]esidents of|[Жж]ител(?:и|ей|ям|ів)|[Жж]ителите на)"
+    r"|селото|градчето|град|гр\.|[Rr]esidents of|[Жж]ител(?:и|і|ей|ям|ів)|[Мм]ешканц(?:і|ів|ям)|[Жж]ителите на)"
     r"\s+(?P<name>" + _NAME + r"(?:[\s-]+" + _NAME + r")?)(?!\w)")
 
 
@@ -271,19 +360,31 @@ _SETTLEMENT_RE = re.compile(
 # does not list ("the summit in Johannesburg", "Nizhnekamsk airport", "в Рыльске", "атаку на
 # Шостку"): one word, not followed by another capitalised word (a name of several words is a
 # person's or an organisation's) nor by a region noun (then it was an adjective: "у Дніпровському
-# районі"). Latin words in Cyrillic text are media and networks ("в Telegram", "на X").
+# районі"). Latin words in Cyrillic text are media and networks ("в Telegram", "на X"). Two words
+# when the first is one of the adjectives towns are named with ("near Velyka Novosilka", "біля
+# Великої Писарівки"); and a town may follow another one in a list after the preposition ("near
+# Kurakhove and Velyka Novosilka").
+_EN_TOWN_ADJECTIVE = (r"(?:Velyk[aeyi]\w{0,2}|Velik\w{1,3}|Mal[aeyi]\w{0,2}|Nov[aeyio]\w{0,2}|Star[aeyoi]\w{0,2}"
+                      r"|Verkhn\w{1,3}|Nyzhn\w{1,3}|Nizhn\w{1,3}|Krasn\w{1,3}|Chervon\w{1,3}|Bil[aey]\w{0,2}|Bel[aeyi]\w{0,2})")
+_CYR_TOWN_ADJECTIVE = r"(?:Велик|Мал|Нов|Стар|Верхн|Нижн|Красн|Червон|Біл|Бел)[а-яёіїєґ]{1,4}"
+_EN_TOWN = r"(?:" + _EN_TOWN_ADJECTIVE + r"\s+)?[A-Z][a-z-]{2,}(?![\w'’-])(?!\s+[A-Z])"
+_CYR_TOWN = r"(?:" + _CYR_TOWN_ADJECTIVE + r"\s+)?[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]{3,}(?![\w'’-])(?!\s+[A-ZА-ЯЁІЇЄҐ])"
+_CYR_PLACE_PREPOSITION = r"(?i:в|во|у|на|под|під|біля|около|возле|край|във)"
 _PLACED_RE = re.compile(
-    r"(?<!\w)(?:in|near|outside|around)\s+(?P<en>[A-Z][a-z-]{2,})(?![\w'’-])(?!\s+[A-Z])"
+    r"(?<!\w)(?:in|near|outside|around)\s+(?P<en>" + _EN_TOWN + r")"
     r"|(?<![\w-])(?P<air>[A-Z][a-z'’-]{2,})\s+(?:airports?|air ?base|airfield|(?:oil )?refinery|seaport)(?!\w)"
-    r"|(?<!\w)(?i:в|во|у|на|под|під|біля|около|возле|край|във)\s+(?P<cyr>[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]{3,})(?![\w'’-])"
-    r"(?!\s+[A-ZА-ЯЁІЇЄҐ])")
+    r"|(?<!\w)" + _CYR_PLACE_PREPOSITION + r"\s+(?P<cyr>" + _CYR_TOWN + r")")
+_AFTER_PREPOSITION = re.compile(r"(?<!\w)(?:in|near|outside|around|" + _CYR_PLACE_PREPOSITION + r")\s+$")
+_NEXT_IN_LIST = re.compile(r"(?:,\s*|\s+(?:and|or|та|і|й|и|или|або)\s+)(?:(?P<en>" + _EN_TOWN + r")|(?P<cyr>"
+                           + _CYR_TOWN + r"))")
 # Holidays, bodies and events that follow the same prepositions ("на Рождество", "в Палате
 # представителей", "в Конгрессе", "в Брекзит"): stems, checked at the word's start.
 _NOT_PLACES = re.compile(
     r"(?i:рождеств|пасх|великд|різдв|коледа|коляд|раде$|раді$|рада$|думе$|дум[аи]$|сенат|конгрес|палат|камар"
     r"|парламент|парти|парті|комисс|коміс|комиси|университет|універс|положени|щаб|штаб|съюз|союз|евросо|євросо"
     r"|евросъ|общност|брекзит|брексит|корреспондент|кореспондент|министерств|міністерств|правительств|уряд"
-    r"|правителств|суд|съд|совбез|радбез|офис|офіс|департамент|политик|політик|министерск|перв|втор|трет|първ"
+    r"|правителств|суд|съд|коллеги|колегі|национальн|національн|совбез|радбез|офис|офіс|департамент"
+    r"|политик|політик|министерск|перв|втор|трет|първ"
     r"|(?:police|parliament|congress|senate|court|government|office|christ|god|heaven|fall|spring|summer|winter"
     r"|autumn|downtown|action|power|charge|touch|time|mind|person|public|private|total|fact|general)$)")
 # A Bulgarian noun with its article is a common noun capitalised ("в Камарата", "на Съда").
@@ -291,38 +392,81 @@ _BG_ARTICLE = re.compile(r"(?:ата|ята|ът|ят|ото|ите|ета)$")
 _ADJECTIVE = re.compile(r"(?:[ыиі]х|[ыи]ми|[оеиіы]й|[оаи]я|[оеі]му|[оеы]м|ого|ої|ую|ия|ата|ото|ите)$")
 # A Cyrillic place's case ending after a preposition, and its nominative: в Рыльске → Рыльск,
 # на Шостку / у Шостці → Шостка, у Львові → Льв(ів): near enough for its Latin skeleton.
-_PLACE_CASE = ((r"ц[іи]$", "ка"), (r"ку$", "ка"), (r"(?:ові|еві|єві)$", ""),
+_PLACE_CASE = ((r"и[ий]$", "ия"), (r"і[її]$", "ія"), (r"ию$", "ия"), (r"ію$", "ія"), (r"ц[іи]$", "ка"),
+               (r"к[уиі]$", "ка"), (r"(?:ові|еві|єві)$", ""),
                (r"([бвгджзклмнпрстфхцчшщ])[еіуа]$", r"\1"))
+
+
+# The feminine adjective a town is named with, from its case after a preposition to the
+# nominative: "Великої", "Великій", "Велику" → "Велика"; "Великой", "Великую" → "Великая";
+# masculine "Новому", "Старого" → "Новий", "Старий"; "Старом" → "Старый".
+_TOWN_ADJECTIVE_CASE = ((r"(?<!н)(?:ої|ій)$", "а"), (r"(?<!н)у$", "а"), (r"(?:ой|ую)$", "ая"),
+                        (r"(?<!н)(?:ому|ого)$", "ий"), (r"(?<!н)(?:ом|ым)$", "ый"))
+
+
+def _russian(adjective: str, lang: str) -> str:
+    """A masculine adjective as Russian spells it: "ый" except after к, г, х and soft н (Старый, Великий)."""
+    return re.sub(r"(?<![кгхн])ий$", "ый", adjective) if lang == "ru" else adjective
+
+
+# A town's name after "residents of" is in the genitive: "Жители Курчатова" → Курчатов,
+# "Жителі Шостки" → Шостка, "жителей Курахового" → Курахове.
+_RESIDENTS_CASE = ((r"ого$", "е"), (r"([бвгджзклмнпрстфхцчшщ])а$", r"\1"), (r"([кгхж])и$", r"\1а"),
+                   (r"ы$", "а"))
+
+
+def _town(text: str, group: str, start: int, end: int, lang: str, known: list[Mention]) -> Mention | None:
+    """The town named by ``text[start:end]`` (found after a preposition, before "airport" or
+    next in a list of places), unless the word is something else that stands there."""
+    words = text[start:end].split()
+    word = words[-1]
+    if word.lower() in _NOT_NAMES or _NOT_PLACES.match(word) or _PLACE_NOUNS.match(text, end):
+        return None
+    before = text[max(0, start - 4) : start].split()[-1:]
+    preposition = before[0].lower() if before else ""
+    if group == "cyr" and lang == "bg" and (preposition == "на" or _BG_ARTICLE.search(word)):
+        return None  # Bulgarian "на" is "of"
+    if group == "cyr" and (word.endswith("ть") or (preposition in {"на", "под", "під"} and word[-1] in "ая")):
+        return None  # a verb ("Отправить"), or a person taken by the verb ("нападать на Цукерберга")
+    if any(k.start < end and start < k.end for k in known):
+        return None
+    if any(c.adjective.search(word + " ") for c in countries()):
+        return None
+    if group == "cyr" and _ADJECTIVE.search(word) and (re.search("[сц]ь?к..?.?$", word)
+                                                      or re.match(r"\s+[а-яёіїєґ]", text[end:])):
+        return None  # an adjective: of a body's name ("в Воздушных силах") or of regions ("у Сумській, …")
+    if group != "cyr" and re.search(r"(?:ish|ian|ese|ean)$", word):
+        return None  # a language or a people ("in English", "in Ukrainian")
+    if group != "cyr" and re.search(r"[A-Z][\w'’-]*\s+(?:in|near|outside|around)\s+$",
+                                    text[max(0, start - 40) : start]):
+        return None  # inside a capitalised title ("Nations in Action")
+    if group == "cyr" and lang != "bg":
+        words = [_russian(_first_ending(w, _TOWN_ADJECTIVE_CASE), lang) for w in words[:-1]] + [
+            _first_ending(word, _PLACE_CASE, 4)]
+    return Mention(latin_name(" ".join(words), text), "place", start, end, text[start:end])
 
 
 def placed(text: str, known: list[Mention]) -> list[Mention]:
     """Towns the gazetteer does not list, named after a preposition of place or before
-    "airport" (see ``_PLACED_RE``), where ``known`` names nothing there and the word is not a
-    country's adjective ("in Ukrainian")."""
+    "airport" (see ``_PLACED_RE``), or next in a list of places after such a preposition, where
+    ``known`` names nothing there and the word is not a country's adjective ("in Ukrainian")."""
     lang = _language(text)
     found = []
     for m in _PLACED_RE.finditer(text):
         group = next(g for g in ("en", "air", "cyr") if m[g])
-        start, end = m.span(group)
-        word = m[group]
-        if word.lower() in _NOT_NAMES or _NOT_PLACES.match(word) or _PLACE_NOUNS.match(text, end):
-            continue
-        if group == "cyr" and lang == "bg" and (m.group(0)[:2].lower() == "на" or _BG_ARTICLE.search(word)):
-            continue  # Bulgarian "на" is "of"
-        if any(k.start < end and start < k.end for k in known):
-            continue
-        if any(c.adjective.search(word + " ") for c in countries()):
-            continue
-        if group == "cyr" and _ADJECTIVE.search(word) and (re.search("[сц]ь?к..?.?$", word)
-                                                          or re.match(r"\s+[а-яёіїєґ]", text[end:])):
-            continue  # an adjective: of a body's name ("в Воздушных силах") or of regions ("у Сумській, …")
-        if group != "cyr" and re.search(r"(?:ish|ian|ese|ean)$", word):
-            continue  # a language or a people ("in English", "in Ukrainian")
-        if group != "cyr" and re.search(r"[A-Z][\w'’-]*\s+$", text[max(0, m.start() - 30) : m.start()]):
-            continue  # inside a capitalised title ("Nations in Action")
-        name = _first_ending(word, _PLACE_CASE, 4) if group == "cyr" and lang != "bg" else word
-        found.append(Mention(latin_name(name, text), "place", start, end, word))
-    return found
+        town = _town(text, group, *m.span(group), lang, known)
+        if town is not None:
+            found.append(town)
+    heads = found + [k for k in known if k.kind == "place" and _AFTER_PREPOSITION.search(text, 0, k.start)
+                     and (lang != "bg" or not re.search(r"(?i:на)\s+$", text[: k.start]))]
+    for head in sorted(heads, key=lambda k: k.start):
+        listed = _NEXT_IN_LIST.match(text, head.end)
+        group = "en" if listed and listed["en"] else "cyr"
+        town = _town(text, group, *listed.span(group), lang, known + found) if listed else None
+        if town is not None:
+            found.append(town)
+            heads.append(town)
+    return sorted(found, key=lambda k: k.start)
 
 
 def settlements(text: str, known: list[Mention]) -> list[Mention]:
@@ -340,6 +484,9 @@ def settlements(text: str, known: list[Mention]) -> list[Mention]:
                 continue
             if not any(k.start < stop and start < k.end for k in known):
                 name = text[start:stop]
-                found.append(Mention(latin_name(name, text), "place", start, stop, name))
+                spelled = name
+                if m.group(0)[:5].lower() in {"жител", "мешка"} and _language(text) != "bg":
+                    spelled = " ".join(_first_ending(w, _RESIDENTS_CASE, 4) for w in name.split())
+                found.append(Mention(latin_name(spelled, text), "place", start, stop, name))
                 break
     return found + placed(text, known + found)
