@@ -132,13 +132,13 @@ def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture
 
 
 def test_labelled_sets_reach_the_targets() -> None:
-    # Floors just under the measured figures. Files 1-5 have been fixed against; facts-heldout-6 was
-    # written after bodies, declined names and towns after prepositions froze (its first measurement is
-    # in the README); the floors keep what the fixes since reached.
+    # Floors just under the measured figures. Files 1-6 have been fixed against; facts-heldout-7 was
+    # written after unlisted organisations and two-word towns froze (its first measurement is in the
+    # README); the floors keep what the fixes since reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-4.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-5.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95)}
+              "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-7.jsonl": (0.95, 0.95, 0.95, 0.95)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)
@@ -614,3 +614,53 @@ def test_an_institution_far_from_a_cue_that_has_its_own_source_is_not_cited() ->
     # alone with a cue, a far institution is still the one that said it
     text = "The Russian Defence Ministry, in a long statement published on its website on Tuesday evening, said it hit depots."
     assert "Russian Defence Ministry" in [s.name for s in sources(text)]
+
+
+def test_fixes_after_held_out_file_7() -> None:
+    found = {s.name for s in sources("Жители Туапсе сообщили о взрывах, пишет Telegram-канал «Астра».")}
+    assert found == {"Astra", "Telegram"}  # a Telegram channel named after what it is
+    found = {s.name for s in sources("Военкор Александр Коц написал в своем Telegram-канале, что ВСУ наступают.")}
+    assert "Aleksandr Kots" in found  # who else news quotes by name: reporters, bloggers, analysts
+    # a one-word name gives way to a full name further on ("Сил" is what the spokesman speaks for)
+    found, stated = analyse("Про це розповів речник Сил оборони півдня Владислав Волошин.")
+    assert [s.name for s in found] == ["Vladyslav Voloshyn"]
+    assert [f.value for f in stated if f.kind == "person"] == ["Vladyslav Voloshyn"]
+    assert not [f for f in facts("Польща закриє ще один пункт пропуску.") if f.kind in {"number", "quantity"}]
+    assert [s.name for s in sources("Кремъл не коментира информацията, публикувана от Politico.")] == ["Politico"]
+    assert "Peter Szijjarto" in [s.name for s in sources("Петер Сиярто каза пред ТАСС, че няма да подкрепи санкции.")]
+    assert "State Agency for Refugees" in [s.name for s in sources("Бежанците са 78 000, съобщи ДАБ.")]
+    assert "State Statistics Service of Ukraine" in [
+        s.name for s in sources("За даними Державної служби статистики, населення скоротилося.")]
+    # the Kharkiv region has one name in every language
+    for text in ("Без ток в Харковска област.", "Без света в Харьковской области.", "Без світла в Харківській області."):
+        assert _kinds(text, "place") == ["Kharkiv region"], text
+
+
+def test_a_source_citing_another_keeps_both() -> None:
+    text = "Як повідомляє Укрінформ з посиланням на Генштаб, бої тривають поблизу Покровська та Мирнограда."
+    found, stated = analyse(text)
+    assert {s.name for s in found} == {"Ukrinform", "General Staff of Ukraine"}
+    # whom a report cites is no town; "поблизу" is a preposition of place, and a list goes on after it
+    assert sorted(str(f.value) for f in stated if f.kind == "place") == ["Myrnohrad", "Pokrovsk"]
+    found = {s.name for s in sources("Reuters, citing Foreign Minister Andrii Sybiha, said talks stalled.")}
+    assert found == {"Reuters", "Andrii Sybiha"}
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Уряд повідомив про нові виплати переселенцям.", "Ukrainian Government"),
+    ("Міненерго повідомило про аварійні відключення.", "Ukrainian Energy Ministry"),
+    ("Прикордонна служба повідомила про затримання.", "State Border Guard Service of Ukraine"),
+])
+def test_an_institution_without_its_country_in_ukrainian_news_is_ukraines(text: str, name: str) -> None:
+    assert [s.name for s in sources(text)] == [name]
+
+
+def test_an_institution_without_its_country_elsewhere_stays_without_one() -> None:
+    assert sources("Правительство заявило о новых выплатах.") == []  # Russian is written on both sides
+    assert [s.name for s in sources("Минэнерго сообщило об отключениях.")] == ["Energy Ministry"]
+
+
+def test_the_evaluation_takes_a_listed_spelling_as_the_listed_name() -> None:
+    row = {"text": "В Энергодаре после обстрела без света остались люди.", "sources": [], "numbers": [],
+           "places": ["Energodar"], "people": []}
+    assert field_scores([row])["places"][:2] == (1.0, 1.0)

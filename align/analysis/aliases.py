@@ -186,6 +186,12 @@ class AliasTable:
         return AliasTable(self.entries + [Entry(e.name, "official", e.pattern) for e in other.entries
                                           if e.kind == "person"])
 
+    def canonical(self, name: str) -> str:
+        """The table's name for ``name`` when one of its aliases is all of it ("Ukrainian General
+        Staff" → General Staff of Ukraine), else ``name``."""
+        whole = [m for m in self.find(name) if (m.start, m.end) == (0, len(name))]
+        return whole[0].name if whole else name
+
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions, longest first where they overlap, in text order."""
         lowered = text.lower()

@@ -36,24 +36,24 @@ from typing import Any
 from .aliases import AliasTable, Mention, SpannedJson
 from .facts import named_in
 from .institutions import BODY, composed
-from .unlisted import described, organisations, someone_else, title_start, titled
+from .unlisted import cyrillic_language, described, organisations, someone_else, title_start, titled
 
 _CUES = [
     # English
     r"as quoted by", r"quoted by", r"according to", r"citing", r"cited", r"quoting",
     r"(?:said|says|say|told|reported|reports|announced|stated|wrote|posted|added|confirmed|claimed|denied"
-    r"|warned|specified|informed|noted|tweeted|declared|insisted|accused|critici[sz]ed|condemned)",
+    r"|warned|specified|informed|noted|tweeted|declared|insisted|accused|critici[sz]ed|condemned|published)",
     # Russian
     r"сообща\w*", r"сообщил\w*", r"переда[её]т", r"передал\w*", r"по данным", r"со ссылкой на", r"как пишет",
     r"пишет", r"цитиру\w*", r"заяви\w*", r"отметил\w*", r"написал\w*", r"рассказал\w*", r"уточнил\w*",
     r"подтверди\w*", r"по словам", r"объявил\w*", r"информиру\w*", r"сказал\w*", r"отказался комментировать",
-    r"назвал\w*", r"обвинил\w*", r"раскритиковал\w*",
+    r"назвал\w*", r"обвинил\w*", r"раскритиковал\w*", r"опубликова\w*",
     r"declined to comment",
     # Ukrainian
     r"повідом\w*", r"переда[єє]", r"передал\w*", r"за даними", r"з посиланням на", r"як пише", r"пише",
     r"цитує", r"заяви\w*", r"зазнач\w*", r"написа\w*", r"розпові\w*", r"уточни\w*", r"підтверди\w*",
     r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати", r"назва\w*", r"звинуват\w*",
-    r"розкритикува\w*",
+    r"розкритикува\w*", r"опублікува\w*",
     # assessments and data: "British intelligence believes", "ISW assesses", "сочат данни на НСИ"
     r"believes?", r"assess(?:es|ed)?", r"estimates?", r"estimated", r"data from", r"figures from",
     r"(?:analy[sz]ed|reviewed|verified|obtained|seen|geolocated|compiled|counted) by",
@@ -71,7 +71,7 @@ _CUES = [
     # Bulgarian
     r"съобщ\w*", r"според", r"цитиран\w* от", r"цитира\w*", r"каза", r"написа\w*", r"обяви\w*",
     r"потвърди\w*", r"информира\w*", r"заяви\w*", r"уточни\w*", r"предаде\w*", r"отказа да коментира",
-    r"обвини\w*", r"нарече\w*", r"осъди\w*", r"разкритикува\w*",
+    r"обвини\w*", r"нарече\w*", r"осъди\w*", r"разкритикува\w*", r"публикува\w*",
 ]
 _CUE_RE = re.compile(r"(?<!\w)(?:" + "|".join(_CUES) + r")(?!\w)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”»’)]*)\s+(?=[\"'“«‘(]?[A-ZА-ЯЁІЇЄҐ])")
@@ -149,6 +149,11 @@ def _between(m: Mention, cue: tuple[int, int], others: list[Mention]) -> bool:
     return any(o is not m and o.kind not in {"role", "channel"} and lo <= o.start and o.end <= hi for o in others)
 
 
+# Cues whose source before them cites the one after them: both are sources ("Укрінформ з посиланням
+# на Генштаб", "Reuters, citing the ministry").
+_CITING_CUE = re.compile(r"(?i:citing|quoting|со ссылкой на|з посиланням на|цитира\w*|цитиру\w*|цитує)")
+
+
 def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention], text: str) -> tuple[int, int] | None:
     """The cue that makes a person the speaker: right next to the name, nothing in between,
     and, when the cue comes first ("said Peskov"), not already taken by a source before it
@@ -161,7 +166,7 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
             re.search(r",\s*$", text[: m.start]) or "," in text[m.start : m.end])
         if re.search(r"[,;:]", between) and not apposition:  # "the governor, Oleh Kiper, said" is his
             continue
-        if cue[1] <= m.start and any(
+        if cue[1] <= m.start and not _CITING_CUE.fullmatch(text, cue[0], cue[1]) and any(
             o is not m and o.kind != "role" and 0 <= cue[0] - o.end <= PERSON_NEAR
             and not re.search(r"[,;:]", text[o.end : cue[0]]) for o in others
         ):
@@ -211,8 +216,8 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
         # whom it was about ("Захарова назвала провокацией заявление МИД Эстонии")
         spoken = any(o is not m and o.kind == "official" and 0 <= cue[0] - o.end <= 2 for o in mentions)
         return bool(_THAT.search(text[cue[1] : m.start])) or (spoken and m.kind != "agency")
-    if "," not in text[m.end : cue[0]]:
-        return False
+    if "," not in text[m.end : cue[0]] or _CITING_CUE.fullmatch(text, cue[0], cue[1]):
+        return False  # next to its cue, or the one citing ("Reuters, citing minister Sybiha, said")
     speakers = [o for o in mentions if o is not m and o.kind in {"official", "person"}]
     after = any(0 <= o.start - cue[1] <= PERSON_NEAR and not re.search(r"[,;:.]", text[cue[1] : o.start])
                 for o in mentions if o is not m and o.kind != "role")
@@ -229,7 +234,8 @@ def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention]
     title (:func:`unlisted.titled`); found once per text, for sources and facts alike."""
     places = named_in(text)
     listed = [m for m in table.find(text) if m.kind != "official" or not someone_else(text, m)]
-    mentions = composed(text, listed, places)
+    home = "Ukraine" if cyrillic_language(text) == "uk" else None
+    mentions = composed(text, listed, places, home, table.canonical)
     mentions = mentions + described(text, mentions + places)
     mentions = sorted(mentions + organisations(text, mentions + places), key=lambda m: m.start)
     return places, mentions, titled(text, mentions + places)

@@ -216,6 +216,9 @@ def _times(text: str) -> list[Fact]:
     return out
 
 
+_ANOTHER = re.compile(r"(?<!\w)(?i:ще|еще|ещё|още)\s+$")
+
+
 def _overlaps(span: tuple[int, int], taken: list[Fact]) -> bool:
     return any(span[0] < f.span[1] and f.span[0] < span[1] for f in taken)
 
@@ -246,8 +249,8 @@ def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
         if _overlaps(span, taken):
             continue
         value = _number_value(m["num"], m["scale"])
-        if value is None:
-            continue
+        if value is None or (value == 1 and not m["num"].isdigit() and _ANOTHER.search(masked, 0, m.start())):
+            continue  # "ще один пункт", "one more checkpoint": another, not a count
         before, rest = masked[: m.start()], masked[m.end() :]
         currency = next((c for c, rx in _CUR_AFTER.items() if rx.match(rest)), None)
         if _CUR_BEFORE.search(before):

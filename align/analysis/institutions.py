@@ -13,13 +13,15 @@ part of the source's name, so it is not a place the sentence reports.
 Some bodies every country has (the table's kind ``body``: government, army, navy, police,
 intelligence, general staff, operational command) say nothing alone: "the government", "the
 army" and "розвідка" are whoever the story is about. They are kept only with their country
-("the Swiss government", "Естонська розвідка", "уряд Польщі") and dropped otherwise.
+("the Swiss government", "Естонська розвідка", "уряд Польщі") and dropped otherwise, except in
+Ukrainian, which only Ukraine's own news writes in: there "Генштаб" and "уряд" are Ukraine's.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .aliases import Mention, compile_alias, packaged_text, tsv_rows
@@ -77,17 +79,23 @@ def _country_of(text: str, generic: Mention, places: list[Mention]) -> tuple[Cou
     return None
 
 
-def composed(text: str, mentions: list[Mention], places: list[Mention]) -> list[Mention]:
+def composed(text: str, mentions: list[Mention], places: list[Mention], home: str | None = None,
+             canonical: Callable[[str], str] = str) -> list[Mention]:
     """``mentions`` with each generic institution that names its country made that country's
-    ("Moldova's energy ministry" → Moldovan Energy Ministry), spanning both; a body without its
-    country is left out."""
+    ("Moldova's energy ministry" → Moldovan Energy Ministry), spanning both, and named as
+    ``canonical`` lists it ("Ukrainian General Staff" → General Staff of Ukraine). Without its
+    country, a generic institution or body is the ``home`` country's when the text's language
+    says whose (Ukrainian news: "Генштаб", "уряд", "Міненерго" are Ukraine's); otherwise a body
+    is left out and a generic institution stays generic."""
     out = []
     for m in mentions:
         if m.name in GENERIC or m.kind == BODY:
             found = _country_of(text, m, places)
+            if found is None and home is not None:
+                found = _by_name()[home], m.start, m.end
             if found is not None:
                 country, start, end = found
-                m = Mention(f"{country.demonym} {m.name}", m.kind, start, end, text[start:end])
+                m = Mention(canonical(f"{country.demonym} {m.name}"), m.kind, start, end, text[start:end])
             elif m.kind == BODY:
                 continue
         elif m.kind in {"institution", "agency"}:

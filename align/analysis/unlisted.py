@@ -39,6 +39,12 @@ _TITLES = [
     r"colonel", r"commander", r"chief", r"head", r"adviser", r"advisor", r"secretary", r"senator",
     r"chancellor", r"lawmaker", r"deputy", r"prosecutor", r"ombudsman", r"commissioner", r"chairman",
     r"chairwoman", r"director", r"official", r"representative",
+    # who else news quotes by name: reporters, analysts, bloggers, lawyers, activists
+    r"journalist", r"correspondent", r"analyst", r"(?:military )?blogger", r"expert", r"political scientist",
+    r"researcher", r"lawyer", r"activist",
+    r"военкор\w*", r"журналист\w*", r"корреспондент\w*", r"аналитик\w*", r"блогер\w*", r"эксперт\w*",
+    r"политолог\w*", r"адвокат\w*", r"активист\w*", r"військкор\w*", r"журналіст\w*", r"кореспондент\w*",
+    r"аналітик\w*", r"експерт\w*", r"політолог\w*", r"активіст\w*", r"анализатор\w*", r"блогър\w*",
     # Russian
     r"президент\w*", r"премьер\w*", r"премьер-министр\w*", r"министр\w*", r"губернатор\w*", r"мэр\w*",
     r"глав[аыеуой]", r"пресс-секретар\w*", r"посол", r"посла", r"послу", r"спецпосланник\w*",
@@ -67,7 +73,7 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _TITLE_WORD = re.compile(r"(?i:" + "|".join(_TITLES) + r"|[\w-]+ministr\w*)")
 
 
-def _language(text: str) -> str:
+def cyrillic_language(text: str) -> str:
     """The Cyrillic language to spell a name from: letters only Ukrainian or Bulgarian has decide."""
     if re.search("[іїєґІЇЄҐ]", text):
         return "uk"
@@ -80,7 +86,7 @@ def _language(text: str) -> str:
 
 def latin_name(name: str, text: str) -> str:
     """A Cyrillic name spelled in Latin as its language does (Василий Голубев → Vasiliy Golubev)."""
-    return transliterate(name, _language(text)) if _CYRILLIC.search(name) else name
+    return transliterate(name, cyrillic_language(text)) if _CYRILLIC.search(name) else name
 
 
 def _tokens(text: str, pos: int, count: int) -> list[tuple[str, int, int]]:
@@ -102,6 +108,8 @@ def _tokens(text: str, pos: int, count: int) -> list[tuple[str, int, int]]:
 def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[int, int] | None:
     """The span of the name a title introduces, trying what-it-is-the-title-of runs of 0..OF_WORDS words."""
     tokens = _tokens(text, title.end(), OF_WORDS + 3)
+    single: tuple[int, int] | None = None  # a one-word name, unless a full name follows ("речник Сил оборони
+    # півдня Владислав Волошин": "Сил" is the first word of what he speaks for)
     for skip in range(min(OF_WORDS, len(tokens)) + 1):
         words: list[tuple[str, int, int]] = []
         for word, start, end in tokens[skip : skip + 3]:
@@ -126,8 +134,10 @@ def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[
         if len(words) == 1 and (_PLACE_NOUNS.match(text, span[1]) or
                                 (not _CYRILLIC.search(words[0][0]) and title.group(0)[0].isupper())):
             continue
-        return span
-    return None
+        if len(words) > 1:
+            return span
+        single = single or span
+    return single
 
 
 # A Russian or Ukrainian title's case ending, which the name after it shares ("з прем'єр-міністром
@@ -188,7 +198,7 @@ def nominative(name: str, title: str) -> str:
     (a name's Latin spelling is its nominative's: Марком Карні → Марк Карні, not Markom Karni).
     Indeclinable and Latin names keep their letters; the endings are a name's regular ones."""
     word = title.split()[-1].lower() if title.strip() else ""
-    if not _CYRILLIC.search(name) or not _CYRILLIC.search(word) or _language(name + " " + title) == "bg":
+    if not _CYRILLIC.search(name) or not _CYRILLIC.search(word) or cyrillic_language(name + " " + title) == "bg":
         return name
     case = next((c for c, pattern in _CASE_OF_TITLE if pattern.search(word)), None)
     if case is None:
@@ -210,7 +220,7 @@ def _first_ending(word: str, rules: tuple[tuple[str, str], ...], shortest: int =
 # reported", "state energy company Energocom said", "пише видання «Схеми»", "компания «Лукойл»").
 _MEDIUM_WORDS = (r"broadcaster|newspaper|news agency|news site|news outlet|outlet|website|TV channel|daily|magazine"
                  r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|виданн\w*|радіостанці\w*"
-                 r"|вестник\w*|телевизия(?:та)?|медията")
+                 r"|вестник\w*|телевизия(?:та)?|медията|(?:Telegram|телеграм|телеграмм)-канал\w*")
 _COMPANY_WORDS = (r"company|firm|operator|utility|producer|manufacturer|carrier|concern"
                   r"|компани\w*|оператор\w*|концерн\w*|госкорпораци\w*|корпораці\w*|корпораци\w*|виробник\w*"
                   r"|производител\w*|компані\w*")
@@ -369,9 +379,10 @@ _EN_TOWN_ADJECTIVE = (r"(?:Velyk[aeyi]\w{0,2}|Velik\w{1,3}|Mal[aeyi]\w{0,2}|Nov[
 _CYR_TOWN_ADJECTIVE = r"(?:Велик|Мал|Нов|Стар|Верхн|Нижн|Красн|Червон|Біл|Бел)[а-яёіїєґ]{1,4}"
 _EN_TOWN = r"(?:" + _EN_TOWN_ADJECTIVE + r"\s+)?[A-Z][a-z-]{2,}(?![\w'’-])(?!\s+[A-Z])"
 _CYR_TOWN = r"(?:" + _CYR_TOWN_ADJECTIVE + r"\s+)?[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]{3,}(?![\w'’-])(?!\s+[A-ZА-ЯЁІЇЄҐ])"
-_CYR_PLACE_PREPOSITION = r"(?i:в|во|у|на|под|під|біля|около|возле|край|във)"
+_CYR_PLACE_PREPOSITION = (r"(?i:в|во|у|на|под|під|біля|поблизу|неподалік від|около|возле|вблизи|неподалеку от|край"
+                          r"|във|близо до|недалеч от)")
 _PLACED_RE = re.compile(
-    r"(?<!\w)(?:in|near|outside|around)\s+(?P<en>" + _EN_TOWN + r")"
+    r"(?<!\w)(?:in|near|outside|around|close to)\s+(?P<en>" + _EN_TOWN + r")"
     r"|(?<![\w-])(?P<air>[A-Z][a-z'’-]{2,})\s+(?:airports?|air ?base|airfield|(?:oil )?refinery|seaport)(?!\w)"
     r"|(?<!\w)" + _CYR_PLACE_PREPOSITION + r"\s+(?P<cyr>" + _CYR_TOWN + r")")
 _AFTER_PREPOSITION = re.compile(r"(?<!\w)(?:in|near|outside|around|" + _CYR_PLACE_PREPOSITION + r")\s+$")
@@ -383,7 +394,7 @@ _NOT_PLACES = re.compile(
     r"(?i:рождеств|пасх|великд|різдв|коледа|коляд|раде$|раді$|рада$|думе$|дум[аи]$|сенат|конгрес|палат|камар"
     r"|парламент|парти|парті|комисс|коміс|комиси|университет|універс|положени|щаб|штаб|съюз|союз|евросо|євросо"
     r"|евросъ|общност|брекзит|брексит|корреспондент|кореспондент|министерств|міністерств|правительств|уряд"
-    r"|правителств|суд|съд|коллеги|колегі|национальн|національн|совбез|радбез|офис|офіс|департамент"
+    r"|правителств|генштаб|суд|съд|коллеги|колегі|национальн|національн|совбез|радбез|офис|офіс|департамент"
     r"|политик|політик|министерск|перв|втор|трет|първ"
     r"|(?:police|parliament|congress|senate|court|government|office|christ|god|heaven|fall|spring|summer|winter"
     r"|autumn|downtown|action|power|charge|touch|time|mind|person|public|private|total|fact|general)$)")
@@ -402,6 +413,9 @@ _PLACE_CASE = ((r"и[ий]$", "ия"), (r"і[її]$", "ія"), (r"ию$", "ия"
 # masculine "Новому", "Старого" → "Новий", "Старий"; "Старом" → "Старый".
 _TOWN_ADJECTIVE_CASE = ((r"(?<!н)(?:ої|ій)$", "а"), (r"(?<!н)у$", "а"), (r"(?:ой|ую)$", "ая"),
                         (r"(?<!н)(?:ому|ого)$", "ий"), (r"(?<!н)(?:ом|ым)$", "ый"))
+
+
+_CITING = re.compile(r"(?i:ссылкой|посиланням|позовавайки се|позовавайки)\s+$")
 
 
 def _russian(adjective: str, lang: str) -> str:
@@ -426,6 +440,8 @@ def _town(text: str, group: str, start: int, end: int, lang: str, known: list[Me
     preposition = before[0].lower() if before else ""
     if group == "cyr" and lang == "bg" and (preposition == "на" or _BG_ARTICLE.search(word)):
         return None  # Bulgarian "на" is "of"
+    if _CITING.search(text, 0, max(0, start - len(preposition))):
+        return None  # whom a report cites ("з посиланням на Генштаб", "позовавайки се на БНР")
     if group == "cyr" and (word.endswith("ть") or (preposition in {"на", "под", "під"} and word[-1] in "ая")):
         return None  # a verb ("Отправить"), or a person taken by the verb ("нападать на Цукерберга")
     if any(k.start < end and start < k.end for k in known):
@@ -450,7 +466,7 @@ def placed(text: str, known: list[Mention]) -> list[Mention]:
     """Towns the gazetteer does not list, named after a preposition of place or before
     "airport" (see ``_PLACED_RE``), or next in a list of places after such a preposition, where
     ``known`` names nothing there and the word is not a country's adjective ("in Ukrainian")."""
-    lang = _language(text)
+    lang = cyrillic_language(text)
     found = []
     for m in _PLACED_RE.finditer(text):
         group = next(g for g in ("en", "air", "cyr") if m[g])
@@ -485,7 +501,7 @@ def settlements(text: str, known: list[Mention]) -> list[Mention]:
             if not any(k.start < stop and start < k.end for k in known):
                 name = text[start:stop]
                 spelled = name
-                if m.group(0)[:5].lower() in {"жител", "мешка"} and _language(text) != "bg":
+                if m.group(0)[:5].lower() in {"жител", "мешка"} and cyrillic_language(text) != "bg":
                     spelled = " ".join(_first_ending(w, _RESIDENTS_CASE, 4) for w in name.split())
                 found.append(Mention(latin_name(spelled, text), "place", start, stop, name))
                 break

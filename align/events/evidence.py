@@ -27,7 +27,7 @@ from ..analysis.compare import analyse
 from ..analysis.entities import name_keys, names
 from ..analysis.facts import gazetteer
 
-PROFILE_VERSION = 2  # 2: unlisted people and places key as name skeletons
+PROFILE_VERSION = 3  # 2: unlisted names key as skeletons; 3: OSCE, WHO, ICRC … listed
 
 
 @dataclass(frozen=True)
