@@ -642,6 +642,7 @@ def test_a_source_citing_another_keeps_both() -> None:
     assert {s.name for s in found} == {"Ukrinform", "General Staff of Ukraine"}
     # whom a report cites is no town; "поблизу" is a preposition of place, and a list goes on after it
     assert sorted(str(f.value) for f in stated if f.kind == "place") == ["Myrnohrad", "Pokrovsk"]
+    assert not _kinds("Цены выросли на 5%, сообщает РБК со ссылкой на Белстат.", "place")
     found = {s.name for s in sources("Reuters, citing Foreign Minister Andrii Sybiha, said talks stalled.")}
     assert found == {"Reuters", "Andrii Sybiha"}
 

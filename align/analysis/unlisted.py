@@ -415,7 +415,7 @@ _TOWN_ADJECTIVE_CASE = ((r"(?<!н)(?:ої|ій)$", "а"), (r"(?<!н)у$", "а"),
                         (r"(?<!н)(?:ому|ого)$", "ий"), (r"(?<!н)(?:ом|ым)$", "ый"))
 
 
-_CITING = re.compile(r"(?i:ссылкой|посиланням|позовавайки се|позовавайки)\s+$")
+_CITING = re.compile(r"(?i:ссылкой|посиланням|позовавайки се|позовавайки)\s+\w+\s+$")
 
 
 def _russian(adjective: str, lang: str) -> str:
@@ -436,12 +436,12 @@ def _town(text: str, group: str, start: int, end: int, lang: str, known: list[Me
     word = words[-1]
     if word.lower() in _NOT_NAMES or _NOT_PLACES.match(word) or _PLACE_NOUNS.match(text, end):
         return None
-    before = text[max(0, start - 4) : start].split()[-1:]
-    preposition = before[0].lower() if before else ""
+    before = text[max(0, start - 60) : start]
+    preposition = (before.split() or [""])[-1].lower()
     if group == "cyr" and lang == "bg" and (preposition == "на" or _BG_ARTICLE.search(word)):
         return None  # Bulgarian "на" is "of"
-    if _CITING.search(text, 0, max(0, start - len(preposition))):
-        return None  # whom a report cites ("з посиланням на Генштаб", "позовавайки се на БНР")
+    if _CITING.search(before):
+        return None  # whom a report cites ("со ссылкой на Белстат", "позовавайки се на БНР")
     if group == "cyr" and (word.endswith("ть") or (preposition in {"на", "под", "під"} and word[-1] in "ая")):
         return None  # a verb ("Отправить"), or a person taken by the verb ("нападать на Цукерберга")
     if any(k.start < end and start < k.end for k in known):
