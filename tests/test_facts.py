@@ -665,3 +665,39 @@ def test_the_evaluation_takes_a_listed_spelling_as_the_listed_name() -> None:
     row = {"text": "В Энергодаре после обстрела без света остались люди.", "sources": [], "numbers": [],
            "places": ["Energodar"], "people": []}
     assert field_scores([row])["places"][:2] == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Андрей Кравченко сообщил, что повреждены три дома.", "Andrey Kravchenko"),
+    ("Three houses were damaged, Andriy Kravchenko said.", "Andriy Kravchenko"),
+    ("Про порушення заявив Дмитро Лубінець.", "Dmytro Lubinets"),
+    ("Иван Петров каза, че войната ще продължи.", "Ivan Petrov"),
+    ("Владимир Владимирович Путин заявил это.", "Vladimir Putin"),
+])
+def test_a_given_name_and_a_surname_name_a_person_the_tables_do_not_list(text: str, name: str) -> None:
+    found, stated = analyse(text)
+    assert any(same_name(s.name, name) for s in found), found
+    assert any(same_name(str(f.value), name) for f in stated if f.kind == "person"), stated
+
+
+@pytest.mark.parametrize("text", [
+    "Michael said nothing.",  # a given name alone
+    "Victoria Police said two people died.",  # a place and a body, not a person
+])
+def test_a_given_name_without_a_surname_in_the_nominative_names_nobody_new(text: str) -> None:
+    assert _kinds(text, "person") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Слова Александра Дубинского прозвучали вчера.", "Aleksandr Dubinskiy"),  # Alexander's, not Aleksandra
+    ("По словам Андрея Кравченко, повреждены три дома.", "Andrey Kravchenko"),
+    ("Встреча с Сергеем Шойгу прошла в Минске.", "Sergei Shoigu"),
+    ("За словами Андрія Єрмака, переговори тривають.", "Andriy Yermak"),
+])
+def test_a_declined_given_name_and_surname_are_put_back_in_the_nominative(text: str, name: str) -> None:
+    people = _kinds(text, "person")
+    assert len(people) == 1 and same_name(str(people[0]), name), people
+
+
+def test_a_possessive_is_not_part_of_a_surname() -> None:
+    assert _kinds("David Stern's team said it would appeal.", "person") == ["David Stern"]

@@ -36,7 +36,7 @@ from typing import Any
 from .aliases import AliasTable, Mention, SpannedJson
 from .facts import named_in
 from .institutions import BODY, composed
-from .unlisted import cyrillic_language, described, organisations, someone_else, title_start, titled
+from .unlisted import cyrillic_language, described, organisations, people, someone_else, title_start
 
 _CUES = [
     # English
@@ -231,14 +231,14 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
 def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention], list[Mention]]:
     """What ``text`` names: the gazetteer's places and people, ``table``'s mentions (generic
     institutions :func:`institutions.composed` with their country) and the people named after a
-    title (:func:`unlisted.titled`); found once per text, for sources and facts alike."""
+    title or their given name (:func:`unlisted.people`); found once per text, for sources and facts alike."""
     places = named_in(text)
     listed = [m for m in table.find(text) if m.kind != "official" or not someone_else(text, m)]
     home = "Ukraine" if cyrillic_language(text) == "uk" else None
     mentions = composed(text, listed, places, home, table.canonical)
     mentions = mentions + described(text, mentions + places)
     mentions = sorted(mentions + organisations(text, mentions + places), key=lambda m: m.start)
-    return places, mentions, titled(text, mentions + places)
+    return places, mentions, people(text, mentions + places)
 
 
 def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] | None = None,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aliases import AliasTable, Mention, SpannedJson
-from .unlisted import settlements, someone_else, titled
+from .unlisted import people, settlements, someone_else
 
 _WORD_NUMBERS: dict[int, str] = {
     1: "one|один|одна|одно|одного|одной|одним|одну|одне|однієї|одного|един|една|едно",
@@ -234,12 +234,12 @@ def named_in(text: str) -> list[Mention]:
 def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
           named: list[Mention] | None = None) -> list[Fact]:
     """Every fact in ``text``, in text order. ``source_spans`` hide places named inside sources;
-    ``named`` are the places and people the caller found (:func:`named_in`, :func:`unlisted.titled`
+    ``named`` are the places and people the caller found (:func:`named_in`, :func:`unlisted.people`
     and :func:`unlisted.settlements`), found here when not given."""
     masked = _masked(text)
     if named is None:
         places = named_in(text)
-        named = places + titled(masked, places) + settlements(masked, places)
+        named = places + people(masked, places) + settlements(masked, places)
     taken: list[Fact] = _dates(masked) + _times(masked)
     for m in _YEAR_RE.finditer(masked):
         if not _overlaps((m.start(), m.end()), taken):

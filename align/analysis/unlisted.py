@@ -15,7 +15,9 @@ The same holds for towns after a preposition of place or before their airport or
 summit in Johannesburg", "в Рыльске", "Nizhnekamsk airport"), for media and companies after what
 they are ("broadcaster Yle", "state energy company Energocom"), and for a name after a declined
 Russian or Ukrainian title, which is put back in the nominative before it is spelled in Latin
-("з прем'єр-міністром Марком Карні" → Mark Karni). Towns named with an adjective take both
+("з прем'єр-міністром Марком Карні" → Mark Karni). People news does not title are named by a
+given name (``data/given-names.txt``) and a surname, declined ones put back in the nominative
+("по словам Андрея Кравченко" → Andrey Kravchenko). Towns named with an adjective take both
 words ("біля Великої Писарівки" → Velyka Pysarivka), and a town may follow another in a list
 ("near Kurakhove and Velyka Novosilka"). English organisations are recognised by their
 capitalised name holding a head word ("the Centre for Eastern Studies", "South Korea's National
@@ -24,9 +26,10 @@ Intelligence Service").
 
 from __future__ import annotations
 
+import functools
 import re
 
-from .aliases import Mention
+from .aliases import Mention, packaged_text
 from .entities import _NOT_NAMES, skeleton
 from .institutions import BODY, countries, owner
 from .translit import transliterate
@@ -41,7 +44,9 @@ _TITLES = [
     r"chairwoman", r"director", r"official", r"representative",
     # who else news quotes by name: reporters, analysts, bloggers, lawyers, activists
     r"journalist", r"correspondent", r"analyst", r"(?:military )?blogger", r"expert", r"political scientist",
-    r"researcher", r"lawyer", r"activist",
+    r"researcher", r"lawyer", r"activist", r"leader", r"professor", r"historian", r"volunteer", r"pilot",
+    r"лидер\w*", r"лідер\w*", r"профессор\w*", r"професор\w*", r"историк\w*", r"історик\w*", r"волонт[её]р\w*",
+    r"волонтер\w*", r"доброволец", r"пилот\w*", r"пілот\w*",
     r"военкор\w*", r"журналист\w*", r"корреспондент\w*", r"аналитик\w*", r"блогер\w*", r"эксперт\w*",
     r"политолог\w*", r"адвокат\w*", r"активист\w*", r"військкор\w*", r"журналіст\w*", r"кореспондент\w*",
     r"аналітик\w*", r"експерт\w*", r"політолог\w*", r"активіст\w*", r"анализатор\w*", r"блогър\w*",
@@ -342,6 +347,77 @@ def titled(text: str, known: list[Mention]) -> list[Mention]:
             name = text[span[0] : span[1]]
             found.append(Mention(latin_name(nominative(name, title.group(0)), text), "person", span[0], span[1], name))
     return found
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """The packaged given names (``data/given-names.txt``)."""
+    lines = packaged_text("given-names.txt").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZА-ЯЁІЇЄҐ][\w'’-]*")
+_PATRONYMIC = re.compile(r"[А-ЯЁІЇЄҐ]\w+(?:ович|евич|ьевич|йович|ївна|івна|овна|евна|ична)$")
+
+
+_SURNAME_CASE = (("genitive", re.compile(r"(?:ого|ой|ої)$")), ("dative", re.compile(r"(?:ому|ій)$")),
+                 ("instrumental", re.compile(r"(?:ым|им|ою|ой)$")))
+
+
+def _given_case(word: str, surname: str) -> str | None:
+    """The case a given name stands in, as a key of ``_NOMINATIVE``, "" for the nominative, or
+    None when ``word`` is no given name; a declined surname ("Дубинского") decides between a
+    nominative and a declined reading ("Александра": Aleksandra, or Alexander's)."""
+    declined = [c for c, rules in _NOMINATIVE.items() if _first_ending(word, rules) in given_names()
+                and _first_ending(word, rules) != word] if _CYRILLIC.search(word) else []
+    cases = ([""] if word in given_names() else []) + declined
+    if not cases:
+        return None
+    by_surname = next((c for c, pattern in _SURNAME_CASE if c in declined and pattern.search(surname)), None)
+    return by_surname if by_surname is not None else cases[0]
+
+
+def first_named(text: str, known: list[Mention]) -> list[Mention]:
+    """People named by a given name and a surname ("Андрей Кравченко сообщил", "said Andriy
+    Kravchenko", "по словам Андрея Кравченко"), with a patronymic between them if there is one,
+    where ``known`` names nothing there: news introduces people it does not title this way in all
+    four languages. A Russian or Ukrainian name in another case is put back in the nominative."""
+    words = [(m.group(0), m.start(), m.end()) for m in _CAPITALISED.finditer(text)]
+    lang = cyrillic_language(text)
+    found: list[Mention] = []
+    for i, (word, start, end) in enumerate(words):
+        if found and start < found[-1].end:
+            continue
+        rest = words[i + 1 : i + 3]
+        if rest and _PATRONYMIC.match(rest[0][0]) and len(rest) > 1 and not text[end : rest[0][1]].strip():
+            end, rest = rest[0][2], rest[1:]
+        if not rest or text[end : rest[0][1]].strip():
+            continue
+        surname = re.sub(r"['’]s$", "", rest[0][0])
+        case = _given_case(word, surname) if lang != "bg" or word in given_names() else None
+        if case is None or surname in given_names():
+            continue
+        if not _NAME_WORD.match(surname) or surname.lower() in _NOT_NAMES or surname.lower() in _ORG_HEADS \
+                or _TITLE_WORD.fullmatch(surname):
+            continue
+        span = (start, rest[0][1] + len(surname))
+        if any(k.start < span[1] and span[0] < k.end for k in known):
+            continue
+        after = re.match(r"\s+\S", text[span[1] :])
+        if after and any(k.start == span[1] + after.end() - 1 and k.kind in {"person", "official"} for k in known):
+            continue  # the first names of a listed person ("Реджепом Тайипом Эрдоганом")
+        written = f"{word} {surname}"
+        if case:
+            written = " ".join(_first_ending(part, _NOMINATIVE[case]) for part in written.split())
+        found.append(Mention(latin_name(written, text), "person", span[0], span[1], text[span[0] : span[1]]))
+    return found
+
+
+def people(text: str, known: list[Mention]) -> list[Mention]:
+    """Every person the tables do not list: after a title (:func:`titled`), then by a given name
+    (:func:`first_named`)."""
+    found = titled(text, known)
+    return sorted(found + first_named(text, known + found), key=lambda m: m.start)
 
 
 _TITLE_RUN = re.compile(r"(?<!\w)(?i:" + "|".join(_TITLES) + r")(?:\s+[\w'’-]+){0," + str(OF_WORDS) + r"}?,?\s+$")
