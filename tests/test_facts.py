@@ -11,7 +11,7 @@ import pytest
 from align.analysis.attribution import registry, sources
 from align.analysis.compare import analyse, compare_texts, fact_table
 from align.analysis.entities import same_name
-from align.analysis.facts import facts
+from align.analysis.facts import facts, numeric_value
 from align.analysis.translit import name_key
 from align.cli import main
 from align.eval import LABELLED, field_scores
@@ -133,12 +133,13 @@ def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture
 
 def test_labelled_sets_reach_the_targets() -> None:
     # Floors just under the measured figures. Files 1-6 have been fixed against; facts-heldout-7 was
-    # written after unlisted organisations and two-word towns froze (its first measurement is in the
-    # README); the floors keep what the fixes since reached.
+    # written after unlisted organisations and two-word towns froze, facts-heldout-8 after people by
+    # their given name froze (first measurements in the README); the floors keep what fixes reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-4.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-5.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-7.jsonl": (0.95, 0.95, 0.95, 0.95)}
+              "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-7.jsonl": (0.95, 0.95, 0.95, 0.95),
+              "facts-heldout-8.jsonl": (0.95, 0.95, 0.95, 0.95)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)
@@ -701,3 +702,57 @@ def test_a_declined_given_name_and_surname_are_put_back_in_the_nominative(text: 
 
 def test_a_possessive_is_not_part_of_a_surname() -> None:
     assert _kinds("David Stern's team said it would appeal.", "person") == ["David Stern"]
+
+
+def test_fixes_after_held_out_file_8() -> None:
+    assert 13e12 in [numeric_value(f) for f in facts("бюджет на оборону вырастет до 13 трлн рублей")]
+    assert "Ust-Luga" in _kinds("обломки упали на территории порта Усть-Луга", "place")
+    assert "Anapa" in _kinds("an oil slick off the coast of Anapa", "place")
+    assert "Kerch Strait" in _kinds("two tankers sank in the Kerch Strait", "place")
+    # a given name after "of the city" is the mayor, not a town
+    assert _kinds("повідомив мер міста Ігор Терехов", "place") == []
+    # what a title is the title of is no name, nor is a listed person's first name or a party in quotes
+    assert _kinds("Андрій Коваленко, керівник Центру протидії дезінформації, заявив це.", "person") == [
+        "Andrii Kovalenko"]
+    assert _kinds("Председателят на Европейската комисия Урсула фон дер Лайен обяви пакет.", "person") == [
+        "Ursula von der Leyen"]
+    assert [s.name for s in sources("Депутатът от „Възраждане“ Костадин Костадинов заяви, че ще гласува.")] == [
+        "Kostadin Kostadinov"]
+    # an appeal is no attribution (the convention of the first file)
+    assert sources("Лидер ЛДПР Леонид Слуцкий призвал ответить на удары.") == []
+    # an agreement named after a place is no place
+    assert _kinds("Latvia would leave the Ottawa Convention.", "place") == ["Latvia"]
+    assert _kinds("Минские соглашения не выполнены.", "place") == []
+
+
+def test_a_name_with_its_title_set_off_by_commas_is_the_speaker() -> None:
+    text = "Андрій Коваленко, керівник Центру протидії дезінформації, заявив, що Росія поширює фейки."
+    assert [s.name for s in sources(text)] == ["Andrii Kovalenko"]
+    assert [s.name for s in sources("Oleh Syniehubov, the regional governor, said two were hurt.")] == [
+        "Oleh Syniehubov"]
+    # a clause that is no title still hides the speaker from a cue that far away
+    assert sources("Oleh Syniehubov, who visited the site on Monday evening, said two were hurt.") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Greenpeace said satellite images showed an oil slick.", "Greenpeace"),
+    ("Human rights group Memorial said at least 1,300 people are prosecuted.", "Memorial"),
+])
+def test_one_capitalised_word_before_its_verb_is_the_speaker(text: str, name: str) -> None:
+    assert [s.name for s in sources(text)] == [name]
+
+
+@pytest.mark.parametrize("text", ["Officials said two died.", "It said two died.", "Witnesses told reporters.",
+                                  "Police said two died.", "Monday said nothing."])
+def test_pronouns_plurals_and_common_heads_before_a_verb_are_no_speakers(text: str) -> None:
+    assert sources(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Російські війська обстріляли Херсон, повідомила Херсонська ОВА.", "Kherson Regional Military Administration"),
+    ("За даними Харківської обласної військової адміністрації, поранено двох.",
+     "Kharkiv Regional Military Administration"),
+    ("A drone entered the airspace, the defence ministry in Bucharest said.", "Romanian Defence Ministry"),
+])
+def test_regional_administrations_and_ministries_by_their_capital(text: str, name: str) -> None:
+    assert [s.name for s in sources(text)] == [name]

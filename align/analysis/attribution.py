@@ -35,8 +35,17 @@ from typing import Any
 
 from .aliases import AliasTable, Mention, SpannedJson
 from .facts import named_in
-from .institutions import BODY, composed
-from .unlisted import cyrillic_language, described, organisations, people, someone_else, title_start
+from .institutions import BODY, administrations, composed
+from .unlisted import (
+    appositive,
+    cyrillic_language,
+    described,
+    lone_speakers,
+    organisations,
+    people,
+    someone_else,
+    title_start,
+)
 
 _CUES = [
     # English
@@ -159,13 +168,14 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
     and, when the cue comes first ("said Peskov"), not already taken by a source before it
     ("the White House said Kim could travel")."""
     for cue in sorted(cues, key=lambda c: _gap(m, c)):
-        if _gap(m, cue) > PERSON_NEAR or _between(m, cue, others):
+        titled_aside = cue[0] >= m.end and appositive(text[m.end : cue[0]])
+        if (_gap(m, cue) > PERSON_NEAR and not titled_aside) or _between(m, cue, others):
             continue
         between = text[min(m.end, cue[1]) : max(m.start, cue[0])]
         apposition = cue[0] >= m.end and re.fullmatch(r"\s*,\s*", between) and (
             re.search(r",\s*$", text[: m.start]) or "," in text[m.start : m.end])
-        if re.search(r"[,;:]", between) and not apposition:  # "the governor, Oleh Kiper, said" is his
-            continue
+        if re.search(r"[,;:]", between) and not apposition and not titled_aside:
+            continue  # "the governor, Oleh Kiper, said" is his, and "Andrii Kovalenko, head of the centre, said"
         if cue[1] <= m.start and not _CITING_CUE.fullmatch(text, cue[0], cue[1]) and any(
             o is not m and o.kind != "role" and 0 <= cue[0] - o.end <= PERSON_NEAR
             and not re.search(r"[,;:]", text[o.end : cue[0]]) for o in others
@@ -235,10 +245,12 @@ def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention]
     places = named_in(text)
     listed = [m for m in table.find(text) if m.kind != "official" or not someone_else(text, m)]
     home = "Ukraine" if cyrillic_language(text) == "uk" else None
-    mentions = composed(text, listed, places, home, table.canonical)
+    mentions = composed(text, listed, places, home, table.canonical) + administrations(text, places)
     mentions = mentions + described(text, mentions + places)
-    mentions = sorted(mentions + organisations(text, mentions + places), key=lambda m: m.start)
-    return places, mentions, people(text, mentions + places)
+    mentions = mentions + organisations(text, mentions + places)
+    named = people(text, mentions + places)
+    mentions = sorted(mentions + lone_speakers(text, mentions + places + named), key=lambda m: m.start)
+    return places, mentions, named
 
 
 def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] | None = None,

@@ -60,6 +60,8 @@ _SCALES = {
     "billion": 1e9, "bn": 1e9, "млрд": 1e9, "миллиард": 1e9, "миллиарда": 1e9, "миллиардов": 1e9,
     "мільярд": 1e9, "мільярда": 1e9, "мільярдів": 1e9, "мільярди": 1e9, "миллиарды": 1e9, "милиарда": 1e9,
     "милиард": 1e9, "милиарди": 1e9,
+    "trillion": 1e12, "tn": 1e12, "трлн": 1e12, "триллион": 1e12, "триллиона": 1e12, "триллионов": 1e12,
+    "трильйон": 1e12, "трильйона": 1e12, "трильйонів": 1e12, "трилион": 1e12, "трилиона": 1e12,
 }
 # Counted nouns → canonical unit.
 _UNITS: dict[str, str] = {
@@ -228,7 +230,15 @@ def named_in(text: str) -> list[Mention]:
     person found by the surname with another first name before it is someone else
     (:func:`unlisted.someone_else`)."""
     masked = _masked(text)
-    return [m for m in gazetteer().find(masked) if m.kind != "person" or not someone_else(masked, m)]
+    return [m for m in gazetteer().find(masked) if (m.kind != "person" or not someone_else(masked, m))
+            and not (m.kind == "place" and _AGREEMENT.match(masked, m.end))]
+
+
+# A place that names an agreement is no place the text reports ("the Ottawa Convention", "the
+# Minsk agreements", "Будапештский меморандум", "Мінські угоди").
+_AGREEMENT = re.compile(r"\s+(?i:Convention|Agreements?|Accords?|Protocol|Treaty|Format|Declaration|Memorandum|Statute"
+                        r"|Charter|соглашени\w*|угод\w*|меморандум\w*|конвенци\w*|конвенці\w*|протокол\w*|формат\w*"
+                        r"|договор\w*|споразумени\w*)(?!\w)")
 
 
 def facts(text: str, source_spans: list[tuple[int, int]] | None = None,

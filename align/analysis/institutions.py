@@ -35,6 +35,7 @@ GENERIC = frozenset({
 BODY = "body"  # the kind of a body that is a source only with its country (see the module's text)
 _POSSESSIVE = re.compile(r"['’]s\s+(?:the\s+)?$")
 _GENITIVE = re.compile(r"\s+(?:of\s+(?:the\s+)?|на\s+)?")
+_IN_CAPITAL = re.compile(r"\s+(?:in|в|у|във)\s+")
 NEAR = 40  # characters before a generic mention searched for its country's adjective
 
 
@@ -43,22 +44,29 @@ class Country:
     name: str
     demonym: str
     adjective: re.Pattern[str]
+    capital: str = ""
 
 
 @functools.cache
 def countries() -> tuple[Country, ...]:
     """The packaged country table: gazetteer name, English demonym, adjective aliases."""
     out = []
-    for _, (name, demonym, aliases) in tsv_rows(packaged_text("countries.tsv"), "countries.tsv",
-                                                ("name", "demonym", "aliases")):
+    for _, (name, demonym, aliases, capital) in tsv_rows(packaged_text("countries.tsv"), "countries.tsv",
+                                                         ("name", "demonym", "aliases", "capital")):
         body = "|".join(compile_alias(a).pattern for a in aliases.split("|"))
-        out.append(Country(name, demonym, re.compile(rf"(?:{body})\s+$", re.IGNORECASE)))
+        out.append(Country(name, demonym, re.compile(rf"(?:{body})\s+$", re.IGNORECASE), capital))
     return tuple(out)
 
 
 @functools.cache
 def _by_name() -> dict[str, Country]:
     return {c.name: c for c in countries()}
+
+
+@functools.cache
+def _by_capital() -> dict[str, Country]:
+    """Each country by its capital, and by its own name: "the defence ministry in Bucharest"."""
+    return {c.capital: c for c in countries()} | _by_name()
 
 
 def _country_of(text: str, generic: Mention, places: list[Mention]) -> tuple[Country, int, int] | None:
@@ -70,6 +78,10 @@ def _country_of(text: str, generic: Mention, places: list[Mention]) -> tuple[Cou
         if p.end <= generic.start and _POSSESSIVE.fullmatch(text, p.end, generic.start):
             return country, p.start, generic.end
         if p.start >= generic.end and _GENITIVE.fullmatch(text, generic.end, p.start):
+            return country, generic.start, p.end
+    for p in places:  # "the defence ministry in Bucharest", "міністерство оборони в Бухаресті"
+        country = _by_capital().get(p.name)
+        if country is not None and p.start >= generic.end and _IN_CAPITAL.fullmatch(text, generic.end, p.start):
             return country, generic.start, p.end
     window = text[max(0, generic.start - NEAR) : generic.start]
     for country in countries():
@@ -111,3 +123,25 @@ def owner(text: str, start: int, places: list[Mention]) -> Mention | None:
     """The country whose possessive stands right before ``start`` ("Russia's", "South Korea's the")."""
     return next((p for p in places if p.end <= start and p.name in _by_name()
                  and _POSSESSIVE.fullmatch(text, p.end, start)), None)
+
+
+# Ukraine's regional military and state administrations, named by their region's adjective
+# ("Херсонська ОВА", "Харківської обласної військової адміністрації", "Запорожская ОВА").
+_ADMINISTRATION = re.compile(
+    r"(?P<region>[А-ЯІЇЄҐ][а-яіїєґ'’]+(?:ськ|ск)\w*)\s+(?:(?P<military>ОВА|обласн\w+ військов\w+ адміністраці\w+"
+    r"|областн\w+ военн\w+ администраци\w+)|(?P<state>ОДА|обласн\w+ державн\w+ адміністраці\w+"
+    r"|областн\w+ государственн\w+ администраци\w+))(?!\w)")
+
+
+def administrations(text: str, places: list[Mention]) -> list[Mention]:
+    """Ukrainian regional administrations (institutions), named after the region's place in the
+    gazetteer: "Херсонська ОВА" → Kherson Regional Military Administration."""
+    found = []
+    for m in _ADMINISTRATION.finditer(text):
+        region = next((p for p in places if p.start == m.start("region")), None)
+        if region is None:
+            continue
+        kind = "Military" if m["military"] else "State"
+        name = f"{region.name.removesuffix(' region')} Regional {kind} Administration"
+        found.append(Mention(name, "institution", m.start(), m.end(), m.group(0)))
+    return found

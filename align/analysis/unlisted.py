@@ -21,7 +21,8 @@ given name (``data/given-names.txt``) and a surname, declined ones put back in t
 words ("біля Великої Писарівки" → Velyka Pysarivka), and a town may follow another in a list
 ("near Kurakhove and Velyka Novosilka"). English organisations are recognised by their
 capitalised name holding a head word ("the Centre for Eastern Studies", "South Korea's National
-Intelligence Service").
+Intelligence Service"), and an English speaker by one capitalised word right before the verb
+("Greenpeace said").
 """
 
 from __future__ import annotations
@@ -66,9 +67,9 @@ _TITLES = [
     r"началник\w*", r"шеф\w*", r"вицепремиер\w*", r"вицепрезидент\w*", r"управител\w*", r"председател\w*",
 ]
 _TITLE_RE = re.compile(r"(?<!\w)(?i:" + "|".join(_TITLES) + r")(?!\w)")
-_NAME = r"[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+(?:-[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+)?"
+_NAME = r"[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+(?:[A-Z][a-z]+)?(?:-[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+)?"  # McDonald, DeWine
 _NAME_WORD = re.compile(_NAME + "$")
-_TOKEN = re.compile(r",?\s+([\w'’.-]+)")
+_TOKEN = re.compile(r",?\s+([«\"“„]?[\w'’.-]+[»\"”“]?)")  # a quoted word (a party's name) is no name
 OF_WORDS = 3  # words between a title and the name that say what it is the title of
 # Words after a one-word "name" that show it was a place's adjective ("Ленинградской области").
 _PLACE_NOUNS = re.compile(
@@ -110,6 +111,13 @@ def _tokens(text: str, pos: int, count: int) -> list[tuple[str, int, int]]:
     return out
 
 
+# What a title is the title of, capitalised as the first word of a body's name ("керівник Центру
+# протидії дезінформації", "речник Сил оборони"): never a person's name.
+_BODY_WORD = re.compile(r"(?i:центр|управлін|управлен|служб|комітет|комитет|агентств|агенці|міністерств|министерств"
+                        r"|департамент|відділ|отдел|сил[аиы]?$|войск|військ|штаб|інститут|институт|фонд|банк|парті|парти"
+                        r"|асоціац|ассоциац|союз|спілк|рад[аиіу]$|палат|комісі|комисси|прокуратур|адміністрац|администрац)")
+
+
 def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[int, int] | None:
     """The span of the name a title introduces, trying what-it-is-the-title-of runs of 0..OF_WORDS words."""
     tokens = _tokens(text, title.end(), OF_WORDS + 3)
@@ -118,7 +126,8 @@ def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[
     for skip in range(min(OF_WORDS, len(tokens)) + 1):
         words: list[tuple[str, int, int]] = []
         for word, start, end in tokens[skip : skip + 3]:
-            if not _NAME_WORD.match(word) or word.lower() in _NOT_NAMES or _TITLE_WORD.fullmatch(word):
+            if not _NAME_WORD.match(word) or word.lower() in _NOT_NAMES or _TITLE_WORD.fullmatch(word) \
+                    or _BODY_WORD.match(word):
                 break
             if words and text[words[-1][2] : start].strip():
                 break  # a comma between two capitalised words: a list, not one name
@@ -141,6 +150,9 @@ def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[
             continue
         if len(words) > 1:
             return span
+        if any(k.kind in {"person", "official"} and 0 <= k.start - span[1] <= 12
+               and re.fullmatch(r"(?:\s+[a-zа-яёіїєґ]+)*\s*", text[span[1] : k.start]) for k in known):
+            return None  # the first name of a listed person ("Урсула фон дер Лайен")
         single = single or span
     return single
 
@@ -227,6 +239,7 @@ _MEDIUM_WORDS = (r"broadcaster|newspaper|news agency|news site|news outlet|outle
                  r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|виданн\w*|радіостанці\w*"
                  r"|вестник\w*|телевизия(?:та)?|медията|(?:Telegram|телеграм|телеграмм)-канал\w*")
 _COMPANY_WORDS = (r"company|firm|operator|utility|producer|manufacturer|carrier|concern"
+                  r"|(?:rights |campaign |advocacy )?group|watchdog|charity|think tank|NGO"
                   r"|компани\w*|оператор\w*|концерн\w*|госкорпораци\w*|корпораці\w*|корпораци\w*|виробник\w*"
                   r"|производител\w*|компані\w*")
 _QUOTED = r"[«\"“„]?"
@@ -307,6 +320,31 @@ def _organisation_words(words: list[str]) -> list[str]:
     while kept and kept[-1] in {"of", "for", "on", "the", "&"}:
         kept = kept[:-1]
     return kept
+
+
+# A single capitalised word right before a verb of saying is whoever said it ("Greenpeace said",
+# "Memorial reported"): not a function word, a plural ("Officials said"), a title or a head word.
+_LONE_SPEAKER = re.compile(r"(?<![\w'’-])([A-Z][a-z]+[A-Za-z]*)\s+(?:said|says|told|reported|announced|warned|claimed"
+                           r"|estimated|added|confirmed)(?!\w)")
+_SUBJECT_WORDS = frozenset({"everyone", "nobody", "someone", "one", "both", "each", "many", "some", "most", "none",
+                            "another", "other", "officials", "police", "nato", "embassy", "house", "democrat",
+                            "republican", "citizen", "christ", "god", "undefeated"})
+
+
+def lone_speakers(text: str, known: list[Mention]) -> list[Mention]:
+    """English speakers named by one word the tables do not list, right before their verb."""
+    if _CYRILLIC.search(text):
+        return []
+    found = []
+    for m in _LONE_SPEAKER.finditer(text):
+        word, (start, end) = m[1], m.span(1)
+        lowered = word.lower()
+        common = lowered in _NOT_NAMES or lowered in _SUBJECT_WORDS or lowered in _ORG_HEADS
+        if common or lowered.endswith(("s", "ly")) or _TITLE_WORD.fullmatch(word) or _CALENDAR.match(word) \
+                or any(k.start < end and start < k.end for k in known):
+            continue
+        found.append(Mention(word, BODY, start, end, word))
+    return found
 
 
 def organisations(text: str, known: list[Mention]) -> list[Mention]:
@@ -420,6 +458,16 @@ def people(text: str, known: list[Mention]) -> list[Mention]:
     return sorted(found + first_named(text, known + found), key=lambda m: m.start)
 
 
+_APPOSITIVE = re.compile(r"\s*,\s*(?:the\s+|a\s+)?(?:[\w'’-]+\s+){0,2}?(?i:" + "|".join(_TITLES)
+                         + r")(?!\w)[^,;:.!?]{0,80},\s*")
+
+
+def appositive(between: str) -> bool:
+    """True when ``between`` (what stands between a name and its cue) is only a title set off by
+    commas ("Андрій Коваленко, керівник Центру протидії дезінформації, заявив")."""
+    return bool(_APPOSITIVE.fullmatch(between))
+
+
 _TITLE_RUN = re.compile(r"(?<!\w)(?i:" + "|".join(_TITLES) + r")(?:\s+[\w'’-]+){0," + str(OF_WORDS) + r"}?,?\s+$")
 TITLE_REACH = 80  # characters before a name searched for the title that introduces it
 
@@ -435,7 +483,8 @@ def title_start(text: str, start: int) -> int:
 
 # The kinds of settlement a place's name follows: "the village of X", "в селе X", "селище X", "село X".
 _SETTLEMENT_RE = re.compile(
-    r"(?<!\w)(?:(?:village|town|city|settlement|hamlet) of"
+    r"(?<!\w)(?:(?:village|town|city|settlement|hamlet|port|coast) of"
+    r"|порт[ау]?|морского порта|аэропорт[ау]?|аеропорт[уа]?|пристанището на|летище(?:то)?"
     r"|сел[оаеу]|селом|посёл\w*|посел\w*|пос\.|деревн\w*|хутор\w*|станиц\w*|город\w{0,2}|г\."
     r"|селищ\w*|смт|місто|міста|місті|містечк\w*|с\."
     r"|селото|градчето|град|гр\.|[Rr]esidents of|[Жж]ител(?:и|і|ей|ям|ів)|[Мм]ешканц(?:і|ів|ям)|[Жж]ителите на)"
@@ -571,6 +620,8 @@ def settlements(text: str, known: list[Mention]) -> list[Mention]:
     for m in _SETTLEMENT_RE.finditer(text):
         start, end = m.span("name")
         first = _NAME_WORD.match(m["name"].split()[0])
+        if m["name"].split()[0] in given_names():
+            continue  # a person after "of the city" ("мер міста Ігор Терехов")
         for stop in (end, start + (first.end() if first else 0)):  # the whole name, else its first word
             if stop <= start or any(w.lower() in _NOT_NAMES for w in text[start:stop].split()):
                 continue
