@@ -138,6 +138,7 @@ class AliasTable:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.kinds = {e.name: e.kind for e in entries}
+        self._canonical: dict[str, str] = {}  # composed names already looked up (see canonical)
         # Entries by the start of their anchor: a match begins at a word start (see _LEAD), so a
         # text can only name entries whose anchor starts one of its words. Thousands of aliases
         # then cost a set lookup each instead of a substring search each.
@@ -189,8 +190,10 @@ class AliasTable:
     def canonical(self, name: str) -> str:
         """The table's name for ``name`` when one of its aliases is all of it ("Ukrainian General
         Staff" → General Staff of Ukraine), else ``name``."""
-        whole = [m for m in self.find(name) if (m.start, m.end) == (0, len(name))]
-        return whole[0].name if whole else name
+        if name not in self._canonical:
+            whole = [m for m in self.find(name) if (m.start, m.end) == (0, len(name))]
+            self._canonical[name] = whole[0].name if whole else name
+        return self._canonical[name]
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions, longest first where they overlap, in text order."""

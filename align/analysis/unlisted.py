@@ -394,6 +394,12 @@ def given_names() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+@functools.cache
+def _given_starts() -> frozenset[str]:
+    """The first three letters of every given name: most capitalised words are no given name in any case."""
+    return frozenset(name[:3] for name in given_names())
+
+
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZА-ЯЁІЇЄҐ][\w'’-]*")
 _PATRONYMIC = re.compile(r"[А-ЯЁІЇЄҐ]\w+(?:ович|евич|ьевич|йович|ївна|івна|овна|евна|ична)$")
 
@@ -402,16 +408,24 @@ _SURNAME_CASE = (("genitive", re.compile(r"(?:ого|ой|ої)$")), ("dative", 
                  ("instrumental", re.compile(r"(?:ым|им|ою|ой)$")))
 
 
+@functools.lru_cache(maxsize=65_536)
+def _given_cases(word: str) -> tuple[str, ...]:
+    """The cases ``word`` can be a given name in: "" for the nominative, else keys of ``_NOMINATIVE``."""
+    if word[:3] not in _given_starts():
+        return ()
+    declined = [c for c, rules in _NOMINATIVE.items() if _first_ending(word, rules) in given_names()
+                and _first_ending(word, rules) != word] if _CYRILLIC.search(word) else []
+    return tuple(([""] if word in given_names() else []) + declined)
+
+
 def _given_case(word: str, surname: str) -> str | None:
     """The case a given name stands in, as a key of ``_NOMINATIVE``, "" for the nominative, or
     None when ``word`` is no given name; a declined surname ("Дубинского") decides between a
     nominative and a declined reading ("Александра": Aleksandra, or Alexander's)."""
-    declined = [c for c, rules in _NOMINATIVE.items() if _first_ending(word, rules) in given_names()
-                and _first_ending(word, rules) != word] if _CYRILLIC.search(word) else []
-    cases = ([""] if word in given_names() else []) + declined
+    cases = _given_cases(word)
     if not cases:
         return None
-    by_surname = next((c for c, pattern in _SURNAME_CASE if c in declined and pattern.search(surname)), None)
+    by_surname = next((c for c, pattern in _SURNAME_CASE if c in cases and pattern.search(surname)), None)
     return by_surname if by_surname is not None else cases[0]
 
 
