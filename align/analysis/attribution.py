@@ -18,11 +18,13 @@ Not cited: an institution that only employs someone ("Kremlin spokesman Dmitry P
 "агента ФСБ", "an FSB agent"), and what a cue reports ("told RIA Novosti that the Kremlin…";
 "the UN Security Council will meet, Nebenzya announced"). Assessments and data attribute
 too ("British intelligence believes", "сочат данни на НСИ"). People the tables do not list
-are found by the title before their name (:mod:`unlisted`) and cited like listed officials;
-English organisations the tables do not list ("the Norwegian Refugee Council") by their
-capitalised name and head word, cited only right next to their cue. An institution far from
-every cue is not cited when the cue has its own source next to it ("По данным ФСБ, …
-задержан житель, передававший СБУ координаты").
+are found by the title before their name or by their given name (:mod:`unlisted`) and cited
+like listed officials; English organisations the tables do not list ("the Norwegian Refugee
+Council", "Greenpeace said") by their capitalised name, cited only right next to their cue;
+Ukraine's regional administrations by their region ("Херсонська ОВА"). A source citing another
+keeps both ("Укрінформ з посиланням на Генштаб"). An institution far from every cue is not
+cited when the cue has its own source next to it ("По данным ФСБ, … задержан житель,
+передававший СБУ координаты").
 """
 
 from __future__ import annotations
