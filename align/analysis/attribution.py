@@ -18,7 +18,7 @@ Not cited: an institution that only employs someone ("Kremlin spokesman Dmitry P
 "агента ФСБ", "an FSB agent"), and what a cue reports ("told RIA Novosti that the Kremlin…";
 "the UN Security Council will meet, Nebenzya announced"). Assessments and data attribute
 too ("British intelligence believes", "сочат данни на НСИ"). People the tables do not list
-are found by the title before their name or by their given name (:mod:`unlisted`) and cited
+are found by the title before their name or by their given name (:mod:`people`) and cited
 like listed officials; English organisations the tables do not list ("the Norwegian Refugee
 Council", "Greenpeace said") by their capitalised name, cited only right next to their cue;
 Ukraine's regional administrations by their region ("Херсонська ОВА"). A source citing another
@@ -38,16 +38,10 @@ from typing import Any
 from .aliases import AliasTable, Mention, SpannedJson
 from .facts import named_in
 from .institutions import BODY, administrations, composed
-from .unlisted import (
-    appositive,
-    cyrillic_language,
-    described,
-    lone_speakers,
-    organisations,
-    people,
-    someone_else,
-    title_start,
-)
+from .organisations import described, lone_speakers, organisations
+from .people import people, someone_else
+from .titles import appositive, title_start
+from .translit import cyrillic_language
 
 _CUES = [
     # English
@@ -243,7 +237,7 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
 def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention], list[Mention]]:
     """What ``text`` names: the gazetteer's places and people, ``table``'s mentions (generic
     institutions :func:`institutions.composed` with their country) and the people named after a
-    title or their given name (:func:`unlisted.people`); found once per text, for sources and facts alike."""
+    title or their given name (:func:`people.people`); found once per text, for sources and facts alike."""
     places = named_in(text)
     listed = [m for m in table.find(text) if m.kind != "official" or not someone_else(text, m)]
     home = "Ukraine" if cyrillic_language(text) == "uk" else None

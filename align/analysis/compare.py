@@ -20,7 +20,7 @@ from .attribution import Source, names_in, registry, sources
 from .entities import same_name
 from .facts import Fact, facts
 from .institutions import BODY
-from .unlisted import settlements
+from .towns import settlements
 
 _COMPARABLE = {"quantity": "unit", "money": "currency"}
 

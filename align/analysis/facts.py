@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aliases import AliasTable, Mention, SpannedJson
-from .unlisted import people, settlements, someone_else
+from .people import people, someone_else
+from .towns import settlements
 
 _WORD_NUMBERS: dict[int, str] = {
     1: "one|один|одна|одно|одного|одной|одним|одну|одне|однієї|одного|един|една|едно",
@@ -228,7 +229,7 @@ def _overlaps(span: tuple[int, int], taken: list[Fact]) -> bool:
 def named_in(text: str) -> list[Mention]:
     """The gazetteer's places and people in ``text`` (URLs and e-mail addresses left out); a
     person found by the surname with another first name before it is someone else
-    (:func:`unlisted.someone_else`)."""
+    (:func:`people.someone_else`)."""
     masked = _masked(text)
     return [m for m in gazetteer().find(masked) if (m.kind != "person" or not someone_else(masked, m))
             and not (m.kind == "place" and _AGREEMENT.match(masked, m.end))]
@@ -244,8 +245,8 @@ _AGREEMENT = re.compile(r"\s+(?i:Convention|Agreements?|Accords?|Protocol|Treaty
 def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
           named: list[Mention] | None = None) -> list[Fact]:
     """Every fact in ``text``, in text order. ``source_spans`` hide places named inside sources;
-    ``named`` are the places and people the caller found (:func:`named_in`, :func:`unlisted.people`
-    and :func:`unlisted.settlements`), found here when not given."""
+    ``named`` are the places and people the caller found (:func:`named_in`, :func:`people.people`
+    and :func:`towns.settlements`), found here when not given."""
     masked = _masked(text)
     if named is None:
         places = named_in(text)

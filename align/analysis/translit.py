@@ -3,7 +3,9 @@
 Russian follows BGN/PCGN (simplified: ё → yo, no diacritics), Ukrainian the national
 system of 2010 (Київ → Kyiv, Харків → Kharkiv), Bulgarian the Streamlined System of 2009
 (щ → sht, ъ → a). ``name_key`` reduces any spelling to a lowercase Latin key on which
-Орёл, Орел, Oryol and Orel meet the gazetteer's aliases.
+Орёл, Орел, Oryol and Orel meet the gazetteer's aliases; ``latin_name`` spells a name found
+in running text as that text's language does, and ``first_ending`` is the one step names and
+places take from a declined case back to the nominative.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 _COMMON = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
     "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
@@ -53,6 +56,34 @@ def transliterate(text: str, lang: str = "ru") -> str:
 
 def name_key(name: str, lang: str = "ru") -> str:
     """A lowercase Latin key for a name in any of the four languages."""
-    latin = transliterate(name, lang) if re.search("[\u0400-\u04ff]", name) else name
+    latin = transliterate(name, lang) if CYRILLIC.search(name) else name
     latin = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode("ascii")
     return " ".join(w.lower() for w in _WORD_RE.findall(latin)).replace("'", "")
+
+
+
+def cyrillic_language(text: str) -> str:
+    """The Cyrillic language to spell a name from: letters only Ukrainian or Bulgarian has decide."""
+    if re.search("[іїєґІЇЄҐ]", text):
+        return "uk"
+    if re.search("[ыэёЫЭЁ]", text):
+        return "ru"  # letters Bulgarian does not have ("объекты": a Russian ъ stands before е, ё, ю, я)
+    if re.search(r"[ъѝ](?![еёюя])|(?<!\w)(?:се|са|във|съм)(?!\w)", text):
+        return "bg"
+    return "ru"
+
+
+def latin_name(name: str, text: str) -> str:
+    """A Cyrillic name spelled in Latin as its language does (Василий Голубев → Vasiliy Golubev)."""
+    return transliterate(name, cyrillic_language(text)) if CYRILLIC.search(name) else name
+
+
+def first_ending(word: str, rules: tuple[tuple[str, str], ...], shortest: int = 0) -> str:
+    """``word`` with the first of ``rules`` (an ending and its replacement) that changes it into
+    a word of at least ``shortest`` letters applied; the word itself when none does."""
+    for ending, replacement in rules:
+        changed = re.sub(ending, replacement, word)
+        if changed != word and len(changed) >= shortest:
+            return changed
+    return word
+

@@ -1,0 +1,157 @@
+"""Organisations, media and companies the tables do not list, recognised by what they are.
+
+News names them the same way it names the ones the tables hold: media and companies after what
+they are ("broadcaster Yle", "state energy company Energocom", "пише видання «Схеми»"), English
+organisations by a capitalised name holding a head word ("the Centre for Eastern Studies",
+"South Korea's National Intelligence Service"), and an English speaker by one capitalised word
+right before the verb ("Greenpeace said"). Each is a body that counts as a source only next to
+its cue (:data:`institutions.BODY`), or a medium that can be a statement's channel.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .aliases import Mention
+from .entities import _NOT_NAMES
+from .institutions import BODY, owner
+from .titles import TITLE_WORD
+from .translit import CYRILLIC, latin_name
+
+# What a medium or a company the tables do not list is called before its name ("broadcaster Yle
+# reported", "state energy company Energocom said", "пише видання «Схеми»", "компания «Лукойл»").
+_MEDIUM_WORDS = (r"broadcaster|newspaper|news agency|news site|news outlet|outlet|website|TV channel|daily|magazine"
+                 r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|виданн\w*|радіостанці\w*"
+                 r"|вестник\w*|телевизия(?:та)?|медията|(?:Telegram|телеграм|телеграмм)-канал\w*")
+_COMPANY_WORDS = (r"company|firm|operator|utility|producer|manufacturer|carrier|concern"
+                  r"|(?:rights |campaign |advocacy )?group|watchdog|charity|think tank|NGO"
+                  r"|компани\w*|оператор\w*|концерн\w*|госкорпораци\w*|корпораці\w*|корпораци\w*|виробник\w*"
+                  r"|производител\w*|компані\w*")
+_QUOTED = r"[«\"“„]?"
+_DESCRIBED_RE = re.compile(
+    r"(?<!\w)(?i:(?P<medium>" + _MEDIUM_WORDS + r")|(?P<company>" + _COMPANY_WORDS + r"))\s+" + _QUOTED
+    + r"(?P<name>[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+){0,2}|[А-ЯЁІЇЄҐ][\w'’-]+(?:[\s-]+[А-ЯЁІЇЄҐ][\w'’-]+){0,2})")
+
+
+def described(text: str, known: list[Mention]) -> list[Mention]:
+    """Media and companies named after what they are, where ``known`` names nothing there: a
+    medium is an ``agency`` (it can be a statement's channel), a company a body that counts as a
+    source only next to its cue (:data:`institutions.BODY`)."""
+    found = []
+    for m in _DESCRIBED_RE.finditer(text):
+        start, end = m.span("name")
+        name = m["name"]
+        if any(w.lower() in _NOT_NAMES for w in name.split()) or any(k.start < end and start < k.end for k in known):
+            continue
+        kind = "agency" if m["medium"] else BODY
+        found.append(Mention(latin_name(name, text), kind, start, end, name))
+    return found
+
+
+# An English organisation the tables do not list is named in capitals and by what it is
+# ("the Norwegian Refugee Council", "South Korea's National Intelligence Service", "the Kyiv
+# School of Economics", "the Institute for the Study of War"): a run of capitalised words,
+# joined only by "of", "for" and "on" (with "the"), that holds one of these head words.
+ORG_HEADS = frozenset({
+    "service", "council", "institute", "ministry", "agency", "centre", "center", "committee", "commission",
+    "office", "department", "bureau", "foundation", "organisation", "organization", "union", "court", "police",
+    "guard", "fund", "bank", "party", "network", "association", "observatory", "mission", "programme", "program",
+    "university", "administration", "authority", "directorate", "inspectorate", "monitor", "watch", "school",
+    "academy", "project", "initiative", "coalition", "alliance", "federation", "society", "board", "corps",
+    "command", "staff", "forces", "army", "navy", "parliament", "assembly", "tribunal", "secretariat",
+    "laboratory", "institution", "consortium", "group", "chamber", "forum", "unit", "brigade", "regiment",
+})
+_CAPITAL_WORD = r"[A-Z][\w&.-]*[\w&]"
+_JOINER = r"(?:of|for|on|&)"
+_ORG_RUN = re.compile(r"(?<![\w'’-])" + _CAPITAL_WORD + r"(?:\s+(?:" + _JOINER + r"\s+(?:the\s+)?)?" + _CAPITAL_WORD
+                      + r")+(?![\w'’-])")
+_CALENDAR = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
+                       r"|April|May|June|July|August|September|October|November|December)$")
+OF_TAIL = 3  # capitalised words an "of"-phrase after the head word may hold ("of the Study of War")
+
+
+def _organisation_words(words: list[str]) -> list[str]:
+    """The words of a capitalised run that name the organisation: from after a headline's "The"
+    and the leading words with no head ("Pete Hettema of the Pasadena Police Department"), up to
+    a title or a date ("European Council President …", "Council on Monday"), through the head
+    word's segment and the short "of"-phrases after it ("Institute for the Study of War", not
+    "Department of Finance Le Ngoc Thuy Trang")."""
+    cut = next((i for i, w in enumerate(words) if _CALENDAR.match(w) or TITLE_WORD.fullmatch(w)), len(words))
+    words = words[:cut]
+    if "The" in words:
+        words = words[len(words) - words[::-1].index("The") :]
+    segments: list[list[str]] = [[]]
+    for w in words:
+        if w in {"of", "for", "on", "the"}:
+            if segments[-1]:
+                segments.append([])
+            segments[-1].append(w)
+        else:
+            segments[-1].append(w)
+    headed = [i for i, seg in enumerate(segments) if any(w.lower() in ORG_HEADS for w in seg)]
+    if not headed:
+        return []
+    first, last = headed[0], headed[-1]
+    head = segments[last]
+    head = head[: max(i for i, w in enumerate(head) if w.lower() in ORG_HEADS) + 1]
+    kept = [w for seg in segments[first:last] for w in seg] + head
+    for seg in segments[last + 1 :]:
+        names = [w for w in seg if w not in {"of", "for", "on", "the", "&"}]
+        if len(names) > OF_TAIL:
+            break
+        kept += seg
+    while kept and kept[0] in {"of", "for", "on", "the", "&"}:
+        kept = kept[1:]
+    while kept and kept[-1] in {"of", "for", "on", "the", "&"}:
+        kept = kept[:-1]
+    return kept
+
+
+# A single capitalised word right before a verb of saying is whoever said it ("Greenpeace said",
+# "Memorial reported"): not a function word, a plural ("Officials said"), a title or a head word.
+_LONE_SPEAKER = re.compile(r"(?<![\w'’-])([A-Z][a-z]+[A-Za-z]*)\s+(?:said|says|told|reported|announced|warned|claimed"
+                           r"|estimated|added|confirmed)(?!\w)")
+_SUBJECT_WORDS = frozenset({"everyone", "nobody", "someone", "one", "both", "each", "many", "some", "most", "none",
+                            "another", "other", "officials", "police", "nato", "embassy", "house", "democrat",
+                            "republican", "citizen", "christ", "god", "undefeated"})
+
+
+def lone_speakers(text: str, known: list[Mention]) -> list[Mention]:
+    """English speakers named by one word the tables do not list, right before their verb."""
+    if CYRILLIC.search(text):
+        return []
+    found = []
+    for m in _LONE_SPEAKER.finditer(text):
+        word, (start, end) = m[1], m.span(1)
+        lowered = word.lower()
+        common = lowered in _NOT_NAMES or lowered in _SUBJECT_WORDS or lowered in ORG_HEADS
+        if common or lowered.endswith(("s", "ly")) or TITLE_WORD.fullmatch(word) or _CALENDAR.match(word) \
+                or any(k.start < end and start < k.end for k in known):
+            continue
+        found.append(Mention(word, BODY, start, end, word))
+    return found
+
+
+def organisations(text: str, known: list[Mention]) -> list[Mention]:
+    """English organisations the tables do not list (see ``_ORG_RUN``), where ``known`` names
+    nothing there: a body that counts as a source only next to its cue (like "the Swiss
+    government"), spanning the possessive country before it, named as written."""
+    if CYRILLIC.search(text):
+        return []
+    found = []
+    for m in _ORG_RUN.finditer(text):
+        words = _organisation_words(m.group(0).split())
+        if len(words) < 2:
+            continue
+        name = " ".join(words)
+        located = re.search(r"\s+".join(map(re.escape, words)) + r"(?![\w'’-])", m.group(0))
+        if located is None:
+            continue
+        start, end = m.start() + located.start(), m.start() + located.end()
+        if any(k.start < end and start < k.end and (k.kind != "place" or (start, end) == (k.start, k.end))
+               for k in known):
+            continue  # a table names it (a place inside a longer name is part of it: "Kyiv School of Economics")
+        country = owner(text, start, known)
+        found.append(Mention(name, BODY, country.start if country else start, end, text[start:end]))
+    return found
+
