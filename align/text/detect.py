@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,15 +65,16 @@ def detect(text: str) -> Detection:
 
     Remembered for the last few thousand texts: an article of one segment is detected as an
     article and again as its segment, and a search repeats its query's detection."""
-    letters = _LETTER_RE.findall(text.lower())
-    if len(letters) < 2:
+    letters = Counter(_LETTER_RE.findall(text.lower()))
+    count = sum(letters.values())
+    if count < 2:
         return Detection("other", None, 0.0)
-    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
-    latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
-    if cyrillic >= latin and cyrillic >= len(letters) * 0.3:
-        candidates = _admissible([c for c in letters if "\u0400" <= c <= "\u04ff"])
-        scores = _scores(text, candidates, _CYRILLIC)
-    elif latin >= len(letters) * 0.5:
+    cyrillic = {c: n for c, n in letters.items() if "\u0400" <= c <= "\u04ff"}
+    latin = sum(n for c, n in letters.items() if c.isascii() or "\u00c0" <= c <= "\u024f")
+    in_cyrillic = sum(cyrillic.values())
+    if in_cyrillic >= latin and in_cyrillic >= count * 0.3:
+        scores = _scores(text, _admissible(cyrillic), _CYRILLIC)
+    elif latin >= count * 0.5:
         scores = _scores(text, _LATIN, _LATIN)
     else:
         return Detection("other", None, 0.0)
@@ -102,15 +104,17 @@ def segment_lang(text: str, parent: str | None,
     return found.lang, found.code
 
 
-def _admissible(letters: list[str]) -> tuple[str, ...]:
-    """Candidates whose alphabet spells the text (2% foreign letters tolerated, for names)."""
-    present = set(letters)
+def _admissible(letters: dict[str, int]) -> tuple[str, ...]:
+    """Candidates whose alphabet spells the text (2% foreign letters tolerated, for names).
+
+    Counted over distinct letters: a text has a few dozen, against hundreds of letters."""
+    total = sum(letters.values())
     ok = []
     for lang, alphabet in _ALPHABETS.items():
-        foreign = sum(c not in alphabet for c in letters)
-        if foreign > len(letters) // 50:
+        foreign = sum(n for c, n in letters.items() if c not in alphabet)
+        if foreign > total // 50:
             continue
-        if lang in _NEEDS_OWN_LETTER and not present & _NEEDS_OWN_LETTER[lang]:
+        if lang in _NEEDS_OWN_LETTER and not letters.keys() & _NEEDS_OWN_LETTER[lang]:
             continue
         ok.append(lang)
     return tuple(ok) or _CYRILLIC
