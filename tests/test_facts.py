@@ -134,12 +134,13 @@ def test_cli_facts_prints_one_json_object_per_line(capsys: pytest.CaptureFixture
 def test_labelled_sets_reach_the_targets() -> None:
     # Floors just under the measured figures. Files 1-6 have been fixed against; facts-heldout-7 was
     # written after unlisted organisations and two-word towns froze, facts-heldout-8 after people by
-    # their given name froze (first measurements in the README); the floors keep what fixes reached.
+    # their given name froze, facts-heldout-9 after capitals naming ministries froze (first measurements
+    # in the README); the floors keep what fixes reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-4.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-5.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-7.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-8.jsonl": (0.95, 0.95, 0.95, 0.95)}
+              "facts-heldout-8.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-9.jsonl": (0.95, 0.95, 0.95, 0.95)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)
@@ -259,6 +260,8 @@ def test_a_star_after_regex_syntax_keeps_its_regex_sense() -> None:
     ("В Ровно упала ракета.", "Rivne"), ("Удар по Изюму.", "Izium"), ("Обстріл Слов'янська.", "Sloviansk"),
     ("Взрывы в Смоленске.", "Smolensk"), ("Среща в Истанбул.", "Istanbul"), ("Над Житомиром збито дрон.", "Zhytomyr"),
     ("Лукашенко в Минске.", "Minsk"), ("Переговоры в Стамбуле.", "Istanbul"), ("Над Сумами збито дрон.", "Sumy"),
+    ("Через обстріл Шостки загинув чоловік.", "Shostka"), ("Черга на пункті пропуску Паланка.", "Palanca"),
+    ("Удар по Конотопу.", "Konotop"), ("Refugees crossed at Medyka.", "Medyka"),
 ])
 def test_the_gazetteer_knows_oblast_centres_and_neighbours(text: str, place: str) -> None:
     assert place in _kinds(text, "place")
@@ -756,3 +759,31 @@ def test_pronouns_plurals_and_common_heads_before_a_verb_are_no_speakers(text: s
 ])
 def test_regional_administrations_and_ministries_by_their_capital(text: str, name: str) -> None:
     assert [s.name for s in sources(text)] == [name]
+
+
+def test_a_listed_place_or_body_before_a_surname_is_no_first_name() -> None:
+    found, facts_found = analyse("Според Кремъл Путин и Тръмп може да се срещнат в Будапеща.")
+    assert [s.name for s in found] == ["Kremlin"]
+    assert {str(f.value) for f in facts_found if f.kind == "person"} == {"Vladimir Putin", "Donald Trump"}
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Kremlin spokesman Dmitry Peskov said Putin will travel to India.", ["Dmitry Peskov"]),
+    ("According to Kremlin spokesman Dmitry Peskov, the talks will continue.", ["Dmitry Peskov"]),
+    ("White House press secretary Karoline Leavitt said Trump will travel.", ["Karoline Leavitt"]),
+])
+def test_a_title_belongs_to_one_speaker_and_its_employer_does_not_stand_between(text: str, names: list[str]) -> None:
+    assert [s.name for s in sources(text)] == names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Спецпосланник прилетел в Санкт-Петербург, сообщает «Фонтанка».", "Fontanka"),
+    ("Уряд підвищить акциз на пальне, як пише «Економічна правда».", "Ekonomichna pravda"),
+    ("Бюджетът ще бъде приет до края на месеца, съобщи „Капитал“.", "Kapital"),
+])
+def test_a_quoted_name_a_reporting_verb_has_as_subject_is_a_medium(text: str, name: str) -> None:
+    assert [s.name for s in sources(text)] == [name]
+
+
+def test_a_quoted_thing_handed_over_is_no_medium() -> None:
+    assert sources("Германия передаёт «Пэтриот» Украине, заявил министр.") == []

@@ -146,12 +146,15 @@ def _gap(m: Mention, cue: tuple[int, int]) -> int:
     return max(0, cue[0] - m.end, m.start - cue[1])
 
 
-def _between(m: Mention, cue: tuple[int, int], others: list[Mention]) -> bool:
+def _between(m: Mention, cue: tuple[int, int], others: list[Mention], text: str) -> bool:
     """True when another source stands between the mention and its cue: not a role, not a medium
     that is a statement's channel (``others`` holds none, see :func:`sources`), not a network the
-    statement was posted on ("повідомив у Telegram голова ОВА …")."""
+    statement was posted on ("повідомив у Telegram голова ОВА …"), not the employer written
+    into the speaker's title ("according to Kremlin spokesman Dmitry Peskov")."""
     lo, hi = min(m.end, cue[1]), max(m.start, cue[0])
-    return any(o is not m and o.kind not in {"role", "channel"} and lo <= o.start and o.end <= hi for o in others)
+    titled = not text.startswith(m.text, m.start)
+    return any(o is not m and o.kind not in {"role", "channel"} and lo <= o.start and o.end <= hi
+               and (o.end > m.start or text[o.end : m.start].strip() or not titled) for o in others)
 
 
 # Cues whose source before them cites the one after them: both are sources ("Укрінформ з посиланням
@@ -165,7 +168,7 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
     ("the White House said Kim could travel")."""
     for cue in sorted(cues, key=lambda c: _gap(m, c)):
         titled_aside = cue[0] >= m.end and appositive(text[m.end : cue[0]])
-        if (_gap(m, cue) > PERSON_NEAR and not titled_aside) or _between(m, cue, others):
+        if (_gap(m, cue) > PERSON_NEAR and not titled_aside) or _between(m, cue, others, text):
             continue
         between = text[min(m.end, cue[1]) : max(m.start, cue[0])]
         apposition = cue[0] >= m.end and re.fullmatch(r"\s*,\s*", between) and (
@@ -198,16 +201,20 @@ def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
         return True
     if any(o.kind == "official" and o.start <= m.start and m.end <= o.end for o in others):
         return True  # inside an official's title ("Говорителят на Кремъл Дмитрий Песков")
+    # What "according to" cites, unless a title follows it ("Според Кремъл Путин и Тръмп…", not
+    # "According to Kremlin spokesman Dmitry Peskov").
+    cited = _ACCORDING.search(text, max(0, m.start - 30), m.start) is not None
     for o in others:
         between = text[m.end : o.start]
         if o.kind == "official" and 0 <= o.start - m.end <= 30 and not re.search(r"[,;.]", between) \
-                and not _CUE_RE.search(between):
+                and not _CUE_RE.search(between) and not (cited and text.startswith(o.text, o.start)):
             return True
         if o.kind == "official" and 0 <= m.start - o.end <= 3:
             return True
     return False
 
 
+_ACCORDING = re.compile(r"(?i:according to(?: the)?|според|согласно|по данным|за даними|згідно з)\s+$")
 _THAT = re.compile(r"(?<!\w)(?:that|что|чтобы|що|щоб|че)(?!\w)", re.IGNORECASE)
 
 
@@ -249,6 +256,13 @@ def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention]
     return places, mentions, named
 
 
+def _titled(text: str, m: Mention, speakers: list[Mention]) -> int:
+    """Where the speaker's title begins; a title never reaches back over another speaker
+    ("Kremlin spokesman Dmitry Peskov said Putin…": spokesman is Peskov's, not Putin's)."""
+    start = title_start(text, m.start)
+    return m.start if any(start <= o.start and o.end <= m.start for o in speakers if o is not m) else start
+
+
 def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] | None = None,
             people: list[Mention] | None = None) -> list[Source]:
     """The sources ``text`` cites, once each, in order of first citation.
@@ -258,8 +272,9 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
     table = table or registry()
     if mentions is None or people is None:
         _, mentions, people = names_in(text, table)
-    mentions = sorted([replace(m, start=title_start(text, m.start)) if m.kind == "official" else m for m in mentions]
-                      + [replace(m, kind="official", start=title_start(text, m.start)) for m in people],
+    speakers = [m for m in mentions if m.kind == "official"] + people
+    mentions = sorted([replace(m, start=_titled(text, m, speakers)) if m.kind == "official" else m for m in mentions]
+                      + [replace(m, kind="official", start=_titled(text, m, speakers)) for m in people],
                       key=lambda m: m.start)
     via = channels(text, mentions)
     cues = [(m.start(), m.end()) for m in _CUE_RE.finditer(text)]

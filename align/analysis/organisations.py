@@ -33,17 +33,29 @@ _DESCRIBED_RE = re.compile(
     + r"(?P<name>[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+){0,2}|[А-ЯЁІЇЄҐ][\w'’-]+(?:[\s-]+[А-ЯЁІЇЄҐ][\w'’-]+){0,2})")
 
 
+# A name in quotes that a reporting verb has as its subject is a medium, listed or not ("сообщает
+# «Фонтанка»", "як пише «Економічна правда»", "съобщи „Капитал“"): the verb's subject stands in
+# the nominative, so the quoted words are the name as it is spelled. Not "передаёт", which also
+# hands over weapons ("передаёт «Пэтриот»").
+_REPORTED_BY_QUOTED = re.compile(
+    r"(?<!\w)(?i:сообща(?:ет|ют)|пише[тш]?|повідомля(?:є|ють)|съобщ(?:ава|и|иха))"
+    r"\s+[«“„](?P<name>[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[\w'’.-]+){0,2})[»”“]")
+
+
 def described(text: str, known: list[Mention]) -> list[Mention]:
     """Media and companies named after what they are, where ``known`` names nothing there: a
     medium is an ``agency`` (it can be a statement's channel), a company a body that counts as a
-    source only next to its cue (:data:`institutions.BODY`)."""
-    found = []
-    for m in _DESCRIBED_RE.finditer(text):
+    source only next to its cue (:data:`institutions.BODY`). A quoted name a reporting verb has
+    as its subject is a medium too."""
+    found: list[Mention] = []
+    named = [(m, "agency" if m["medium"] else BODY) for m in _DESCRIBED_RE.finditer(text)]
+    for m, kind in named + [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]:
         start, end = m.span("name")
         name = m["name"]
         if any(w.lower() in _NOT_NAMES for w in name.split()) or any(k.start < end and start < k.end for k in known):
             continue
-        kind = "agency" if m["medium"] else BODY
+        if any(f.start < end and start < f.end for f in found):
+            continue
         found.append(Mention(latin_name(name, text), kind, start, end, name))
     return found
 

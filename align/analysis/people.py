@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .aliases import Mention, packaged_text
+from .aliases import AliasTable, Mention, packaged_text
 from .entities import _NOT_NAMES, skeleton
 from .organisations import ORG_HEADS
 from .titles import OF_WORDS, TITLE_RE, TITLE_WORD
@@ -125,13 +125,26 @@ def someone_else(text: str, person: Mention) -> bool:
         return False
     lo = max(0, person.start - 40)
     m = _WORD_BEFORE.search(text[lo : person.start])
-    if not m or TITLE_WORD.fullmatch(m[1]) or m[1].lower() in _NOT_NAMES:
+    if not m or TITLE_WORD.fullmatch(m[1]) or m[1].lower() in _NOT_NAMES or _listed_thing(m[1]):
         return False
     opens = not text[: lo + m.start(1)].strip() or text[: lo + m.start(1)].rstrip()[-1] in ".!?…"
     if opens and CYRILLIC.search(m[1]):
         return False
     written = skeleton(latin_name(m[1], text))
     return bool(written) and not any(_alike(written, skeleton(w)) for w in person.name.split()[:-1])
+
+
+@functools.lru_cache(maxsize=16_384)
+def _listed_thing(word: str) -> bool:
+    """``word`` is, all of it, a place, body or outlet the packaged tables list ("Според Кремъл
+    Путин…"): no first name of another person."""
+    return any((m.start, m.end) == (0, len(word)) and m.kind not in {"person", "official"}
+               for table in _tables() for m in table.find(word))
+
+
+@functools.cache
+def _tables() -> tuple[AliasTable, AliasTable]:
+    return AliasTable.packaged("sources.tsv"), AliasTable.packaged("gazetteer.tsv")
 
 
 def _alike(a: str, b: str) -> bool:

@@ -18,7 +18,7 @@ LABELLED = Path(__file__).resolve().parents[2] / "corpora" / "labelled"
 FIELDS = ("sources", "numbers", "places", "people")
 HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "facts-heldout-3.jsonl",
             "facts-heldout-4.jsonl", "facts-heldout-5.jsonl",
-            "facts-heldout-6.jsonl", "facts-heldout-7.jsonl", "facts-heldout-8.jsonl")
+            "facts-heldout-6.jsonl", "facts-heldout-7.jsonl", "facts-heldout-8.jsonl", "facts-heldout-9.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
@@ -64,8 +64,9 @@ def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
     source table froze), ``facts-heldout-4.jsonl`` (after titled people and the third widening froze)
     ``facts-heldout-5.jsonl`` (after country-composed institutions and settlement places froze),
     ``facts-heldout-6.jsonl`` (after bodies, declined names and towns after a preposition froze),
-    ``facts-heldout-7.jsonl`` (after unlisted English organisations and two-word towns froze) and
-    ``facts-heldout-8.jsonl`` (after people by their given name froze)."""
+    ``facts-heldout-7.jsonl`` (after unlisted English organisations and two-word towns froze),
+    ``facts-heldout-8.jsonl`` (after people by their given name froze) and ``facts-heldout-9.jsonl``
+    (after capitals naming their country's ministries froze)."""
     out: list[tuple[str, ...]] = []
     for name in HELD_OUT:
         path = folder / name
