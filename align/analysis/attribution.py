@@ -74,7 +74,7 @@ _CUES = [
     r"розказ\w*", r"розповіда\w*", r"згідно з", r"в (?:ексклюзивному )?інтерв['’]?ю", r"в розмові з",
     r"разказ\w*", r"(?:в )?интервю", r"пред",
     # Bulgarian
-    r"съобщ\w*", r"според", r"цитиран\w* от", r"цитира\w*", r"каза", r"написа\w*", r"обяви\w*",
+    r"съобщ\w*", r"според", r"по думите на", r"цитиран\w* от", r"цитира\w*", r"каза", r"написа\w*", r"обяви\w*",
     r"потвърди\w*", r"информира\w*", r"заяви\w*", r"уточни\w*", r"предаде\w*", r"отказа да коментира",
     r"обвини\w*", r"нарече\w*", r"осъди\w*", r"разкритикува\w*", r"публикува\w*",
 ]
@@ -256,10 +256,14 @@ def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention]
     return places, mentions, named
 
 
-def _titled(text: str, m: Mention, speakers: list[Mention]) -> int:
-    """Where the speaker's title begins; a title never reaches back over another speaker
+def _titled(text: str, m: Mention, speakers: list[Mention], bodies: list[Mention]) -> int:
+    """Where the speaker's title begins, across the body it names ("говорителя на украинските
+    военноморски сили Дмитро Плетенчук"); a title never reaches back over another speaker
     ("Kremlin spokesman Dmitry Peskov said Putin…": spokesman is Peskov's, not Putin's)."""
     start = title_start(text, m.start)
+    body = next((b for b in bodies if b.end < m.start and not text[b.end : m.start].strip()), None)
+    if start == m.start and body is not None and title_start(text, body.start) < body.start:
+        start = title_start(text, body.start)
     return m.start if any(start <= o.start and o.end <= m.start for o in speakers if o is not m) else start
 
 
@@ -273,8 +277,10 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
     if mentions is None or people is None:
         _, mentions, people = names_in(text, table)
     speakers = [m for m in mentions if m.kind == "official"] + people
-    mentions = sorted([replace(m, start=_titled(text, m, speakers)) if m.kind == "official" else m for m in mentions]
-                      + [replace(m, kind="official", start=_titled(text, m, speakers)) for m in people],
+    bodies = [m for m in mentions if m.kind in {"institution", BODY}]
+    mentions = sorted([replace(m, start=_titled(text, m, speakers, bodies)) if m.kind == "official" else m
+                       for m in mentions]
+                      + [replace(m, kind="official", start=_titled(text, m, speakers, bodies)) for m in people],
                       key=lambda m: m.start)
     via = channels(text, mentions)
     cues = [(m.start(), m.end()) for m in _CUE_RE.finditer(text)]

@@ -10,6 +10,7 @@ is *only in one*. This is the data behind the comparison page.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -34,6 +35,16 @@ def analyse(text: str, table: AliasTable | None = None) -> tuple[list[Source], l
     return list(found), list(stated)
 
 
+# The owner written before what a source is ("Ukraine's national energy company Ukrenergo said"):
+# part of the source's description, like "Минобороны России", not a place the text reports.
+_OWNER_BEFORE = re.compile(r"(?<![\w'’])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?['’]s\s+(?:[a-z][\w-]*\s+){0,4}$")
+
+
+def _owner_start(text: str, start: int) -> int:
+    owner = _OWNER_BEFORE.search(text, max(0, start - 80), start)
+    return owner.start() if owner else start
+
+
 @functools.lru_cache(maxsize=50_000)
 def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fact, ...]]:
     places, mentions, people = names_in(text, table)
@@ -41,7 +52,8 @@ def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fa
     # A place inside a cited source's name ("сообщает Минобороны России") is the source's, not a fact;
     # one inside an institution that is only named ("представитель МИД России") is a place it names.
     cited = {s.name for s in found}
-    spans = [(m.start, m.end) for m in mentions if m.kind in {"institution", "agency", BODY} and m.name in cited]
+    spans = [(_owner_start(text, m.start), m.end) for m in mentions
+             if m.kind in {"institution", "agency", BODY} and m.name in cited]
     return tuple(found), tuple(facts(text, spans, places + people + settlements(text, places + mentions)))
 
 

@@ -244,7 +244,8 @@ _AGREEMENT = re.compile(r"\s+(?i:Convention|Agreements?|Accords?|Protocol|Treaty
 
 def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
           named: list[Mention] | None = None) -> list[Fact]:
-    """Every fact in ``text``, in text order. ``source_spans`` hide places named inside sources;
+    """Every fact in ``text``, in text order. ``source_spans`` hide places and numbers named inside
+    sources ("Минобороны России", "France 24");
     ``named`` are the places and people the caller found (:func:`named_in`, :func:`people.people`
     and :func:`towns.settlements`), found here when not given."""
     masked = _masked(text)
@@ -255,9 +256,10 @@ def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
     for m in _YEAR_RE.finditer(masked):
         if not _overlaps((m.start(), m.end()), taken):
             taken.append(Fact("date", m["y"], m.group(0), (m.start(), m.end())))
+    hidden = source_spans or []
     for m in _NUMBER_RE.finditer(masked):
         span = (m.start(), m.end())
-        if _overlaps(span, taken):
+        if _overlaps(span, taken) or any(span[0] < b and a < span[1] for a, b in hidden):
             continue
         value = _number_value(m["num"], m["scale"])
         if value is None or (value == 1 and not m["num"].isdigit() and _ANOTHER.search(masked, 0, m.start())):
@@ -284,7 +286,6 @@ def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
                               (span[0], end)))
         elif value != 1 or m["num"].isdigit():
             taken.append(Fact("number", _clean_number(value), m.group(0), span))
-    hidden = source_spans or []
     for mention in sorted(named, key=lambda m: m.start):
         span = (mention.start, mention.end)
         if _overlaps(span, taken) or any(span[0] < b and a < span[1] for a, b in hidden):

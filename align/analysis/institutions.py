@@ -133,15 +133,21 @@ _ADMINISTRATION = re.compile(
     r"|областн\w+ государственн\w+ администраци\w+))(?!\w)")
 
 
+# Two oblasts keep the names their centres lost (the gazetteer names the region by its centre).
+_OBLAST_NAMES = {"Dnipro": "Dnipropetrovsk", "Kropyvnytskyi": "Kirovohrad"}
+
+
 def administrations(text: str, places: list[Mention]) -> list[Mention]:
     """Ukrainian regional administrations (institutions), named after the region's place in the
-    gazetteer: "Херсонська ОВА" → Kherson Regional Military Administration."""
+    gazetteer: "Херсонська ОВА" → Kherson Regional Military Administration, "Дніпропетровська
+    ОВА" → Dnipropetrovsk Regional Military Administration."""
     found = []
     for m in _ADMINISTRATION.finditer(text):
         region = next((p for p in places if p.start == m.start("region")), None)
         if region is None:
             continue
         kind = "Military" if m["military"] else "State"
-        name = f"{region.name.removesuffix(' region')} Regional {kind} Administration"
+        oblast = region.name.removesuffix(" region")
+        name = f"{_OBLAST_NAMES.get(oblast, oblast)} Regional {kind} Administration"
         found.append(Mention(name, "institution", m.start(), m.end(), m.group(0)))
     return found

@@ -42,14 +42,25 @@ _REPORTED_BY_QUOTED = re.compile(
     r"\s+[«“„](?P<name>[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[\w'’.-]+){0,2})[»”“]")
 
 
+# What an interview was given to, in a Cyrillic sentence, when its name is written in Latin letters
+# or is an acronym ("в интервью Yle", "в інтерв'ю ZDF", "интервю за CNN"): a medium. A person the
+# interview was with would be spelled in Cyrillic, and in words, not capitals.
+_INTERVIEWED_BY = re.compile(
+    r"(?<!\w)(?i:в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)|(?:в )?интервю за|в эфире|в ефірі)"
+    r"\s+[«“„]?(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}|[A-ZА-ЯЁІЇЄҐ]{2,6}(?!\w))")
+
+
 def described(text: str, known: list[Mention]) -> list[Mention]:
     """Media and companies named after what they are, where ``known`` names nothing there: a
     medium is an ``agency`` (it can be a statement's channel), a company a body that counts as a
     source only next to its cue (:data:`institutions.BODY`). A quoted name a reporting verb has
-    as its subject is a medium too."""
+    as its subject is a medium too, and so is what a Cyrillic sentence says an interview was given
+    to in Latin letters or capitals."""
     found: list[Mention] = []
     named = [(m, "agency" if m["medium"] else BODY) for m in _DESCRIBED_RE.finditer(text)]
-    for m, kind in named + [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]:
+    quoted = [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]
+    interviewed = [(m, "agency") for m in _INTERVIEWED_BY.finditer(text) if CYRILLIC.search(text)]
+    for m, kind in named + quoted + interviewed:
         start, end = m.span("name")
         name = m["name"]
         if any(w.lower() in _NOT_NAMES for w in name.split()) or any(k.start < end and start < k.end for k in known):

@@ -70,6 +70,8 @@ def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[
             words.append((word, start, end))
         if not words:
             continue
+        if len(words) == 3 and _given_cases(words[1][0]) and not _given_cases(words[0][0]):
+            continue  # what the title is of, then a full name ("глава Росгвардии Виктор Золотов")
         if skip and re.search(r"[,;:]", text[title.end() : words[0][1]]):
             break  # what a title is the title of has no comma in it ("Губернатор сообщил, что в Рыльске")
         span = (words[0][1], words[-1][2])

@@ -18,7 +18,8 @@ LABELLED = Path(__file__).resolve().parents[2] / "corpora" / "labelled"
 FIELDS = ("sources", "numbers", "places", "people")
 HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "facts-heldout-3.jsonl",
             "facts-heldout-4.jsonl", "facts-heldout-5.jsonl",
-            "facts-heldout-6.jsonl", "facts-heldout-7.jsonl", "facts-heldout-8.jsonl", "facts-heldout-9.jsonl")
+            "facts-heldout-6.jsonl", "facts-heldout-7.jsonl", "facts-heldout-8.jsonl", "facts-heldout-9.jsonl",
+            "facts-heldout-10.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
@@ -65,8 +66,9 @@ def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
     ``facts-heldout-5.jsonl`` (after country-composed institutions and settlement places froze),
     ``facts-heldout-6.jsonl`` (after bodies, declined names and towns after a preposition froze),
     ``facts-heldout-7.jsonl`` (after unlisted English organisations and two-word towns froze),
-    ``facts-heldout-8.jsonl`` (after people by their given name froze) and ``facts-heldout-9.jsonl``
-    (after capitals naming their country's ministries froze)."""
+    ``facts-heldout-8.jsonl`` (after people by their given name froze), ``facts-heldout-9.jsonl``
+    (after capitals naming their country's ministries froze) and ``facts-heldout-10.jsonl`` (after
+    quoted media and titles that reach over no other speaker froze)."""
     out: list[tuple[str, ...]] = []
     for name in HELD_OUT:
         path = folder / name
