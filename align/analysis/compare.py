@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..records import FactRow, SegmentJson
-from .aliases import AliasTable
+from .aliases import AliasTable, Mention
 from .attribution import Source, names_in, registry, sources
 from .entities import same_name
 from .facts import Fact, facts
@@ -40,9 +40,11 @@ def analyse(text: str, table: AliasTable | None = None) -> tuple[list[Source], l
 _OWNER_BEFORE = re.compile(r"(?<![\w'’])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?['’]s\s+(?:[a-z][\w-]*\s+){0,4}$")
 
 
-def _owner_start(text: str, start: int) -> int:
+def _owner_start(text: str, start: int, places: list[Mention]) -> int:
+    """Where a source's description begins when a place owns it; a person's possessive stays theirs
+    ("Zelensky's office said" still names Zelensky)."""
     owner = _OWNER_BEFORE.search(text, max(0, start - 80), start)
-    return owner.start() if owner else start
+    return owner.start() if owner and any(p.start == owner.start() for p in places) else start
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -52,7 +54,7 @@ def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fa
     # A place inside a cited source's name ("сообщает Минобороны России") is the source's, not a fact;
     # one inside an institution that is only named ("представитель МИД России") is a place it names.
     cited = {s.name for s in found}
-    spans = [(_owner_start(text, m.start), m.end) for m in mentions
+    spans = [(_owner_start(text, m.start, places), m.end) for m in mentions
              if m.kind in {"institution", "agency", BODY} and m.name in cited]
     return tuple(found), tuple(facts(text, spans, places + people + settlements(text, places + mentions)))
 
