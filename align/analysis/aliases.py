@@ -213,3 +213,10 @@ class AliasTable:
             if all(m.end <= t.start or m.start >= t.end for t in taken):
                 taken.append(m)
         return sorted(taken, key=lambda m: m.start)
+
+
+@functools.cache
+def packaged_table(filename: str) -> AliasTable:
+    """A packaged table, parsed once per process: the gazetteer and the source table are read by
+    the fact finder, the attribution registry and the person finder alike."""
+    return AliasTable.packaged(filename)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .aliases import AliasTable, Mention, SpannedJson
+from .aliases import AliasTable, Mention, SpannedJson, packaged_table
 from .facts import named_in
 from .institutions import BODY, administrations, composed
 from .organisations import described, lone_speakers, organisations
@@ -128,8 +128,7 @@ _NAME_TAIL = re.compile(r"(?:[A-ZА-ЯЁІЇЄҐ][\w'’-]+\s+){1,3}$")
 @functools.cache
 def registry(extra: Path | None = None) -> AliasTable:
     """The packaged source table, plus the user's ``[[sources]]`` from a TOML file."""
-    people = AliasTable.packaged("gazetteer.tsv")
-    return AliasTable.packaged("sources.tsv").with_people_of(people).extended(extra, "sources")
+    return packaged_table("sources.tsv").with_people_of(packaged_table("gazetteer.tsv")).extended(extra, "sources")
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -152,9 +151,13 @@ def _between(m: Mention, cue: tuple[int, int], others: list[Mention], text: str)
     statement was posted on ("повідомив у Telegram голова ОВА …"), not the employer written
     into the speaker's title ("according to Kremlin spokesman Dmitry Peskov")."""
     lo, hi = min(m.end, cue[1]), max(m.start, cue[0])
-    titled = not text.startswith(m.text, m.start)
     return any(o is not m and o.kind not in {"role", "channel"} and lo <= o.start and o.end <= hi
-               and (o.end > m.start or text[o.end : m.start].strip() or not titled) for o in others)
+               and (o.end > m.start or text[o.end : m.start].strip() or _untitled(text, m)) for o in others)
+
+
+def _untitled(text: str, m: Mention) -> bool:
+    """The mention starts at its name: :func:`sources` moved no title in front of it."""
+    return text.startswith(m.text, m.start)
 
 
 # Cues whose source before them cites the one after them: both are sources ("Укрінформ з посиланням
@@ -207,7 +210,7 @@ def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
     for o in others:
         between = text[m.end : o.start]
         if o.kind == "official" and 0 <= o.start - m.end <= 30 and not re.search(r"[,;.]", between) \
-                and not _CUE_RE.search(between) and not (cited and text.startswith(o.text, o.start)):
+                and not _CUE_RE.search(between) and not (cited and _untitled(text, o)):
             return True
         if o.kind == "official" and 0 <= m.start - o.end <= 3:
             return True
@@ -262,8 +265,9 @@ def _titled(text: str, m: Mention, speakers: list[Mention], bodies: list[Mention
     ("Kremlin spokesman Dmitry Peskov said Putin…": spokesman is Peskov's, not Putin's)."""
     start = title_start(text, m.start)
     body = next((b for b in bodies if b.end < m.start and not text[b.end : m.start].strip()), None)
-    if start == m.start and body is not None and title_start(text, body.start) < body.start:
-        start = title_start(text, body.start)
+    if start == m.start and body is not None:
+        body_title = title_start(text, body.start)
+        start = body_title if body_title < body.start else start
     return m.start if any(start <= o.start and o.end <= m.start for o in speakers if o is not m) else start
 
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .aliases import AliasTable, Mention, SpannedJson
+from .aliases import AliasTable, Mention, SpannedJson, packaged_table
 from .people import people, someone_else
 from .towns import settlements
 
@@ -153,7 +153,7 @@ class Fact(SpannedJson):
 
 @functools.cache
 def gazetteer() -> AliasTable:
-    return AliasTable.packaged("gazetteer.tsv")
+    return packaged_table("gazetteer.tsv")
 
 
 def _number_value(raw: str, scale: str | None) -> float | None:

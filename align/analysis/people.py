@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .aliases import AliasTable, Mention, packaged_text
+from .aliases import AliasTable, Mention, packaged_table, packaged_text
 from .entities import _NOT_NAMES, skeleton
 from .organisations import ORG_HEADS
 from .titles import OF_WORDS, TITLE_RE, TITLE_WORD
@@ -146,7 +146,7 @@ def _listed_thing(word: str) -> bool:
 
 @functools.cache
 def _tables() -> tuple[AliasTable, AliasTable]:
-    return AliasTable.packaged("sources.tsv"), AliasTable.packaged("gazetteer.tsv")
+    return packaged_table("sources.tsv"), packaged_table("gazetteer.tsv")
 
 
 def _alike(a: str, b: str) -> bool:

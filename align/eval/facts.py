@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..analysis.aliases import AliasTable
 from ..analysis.attribution import registry
 from ..analysis.compare import analyse
 from ..analysis.entities import same_name
-from ..analysis.facts import numeric_value
+from ..analysis.facts import gazetteer, numeric_value
 
 LABELLED = Path(__file__).resolve().parents[2] / "corpora" / "labelled"
 FIELDS = ("sources", "numbers", "places", "people")
@@ -34,11 +32,6 @@ def predicted_fields(text: str) -> dict[str, list[Any]]:
     }
 
 
-@functools.cache
-def _gazetteer() -> AliasTable:
-    return AliasTable.packaged("gazetteer.tsv")
-
-
 def field_scores(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float, int]]:
     """Micro precision, recall and support per field (numbers as multisets, the rest as sets)."""
     totals = {f: [0, 0, 0] for f in FIELDS}  # true positives, predicted, expected
@@ -49,7 +42,7 @@ def field_scores(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float, in
             want = Counter(float(x) for x in expected) if field_name == "numbers" else Counter(set(expected))
             have = Counter(got[field_name])
             if field_name in {"sources", "people", "places"}:  # romanisation variants of one name are that name
-                table = registry() if field_name == "sources" else _gazetteer()
+                table = registry() if field_name == "sources" else gazetteer()
                 want = Counter({table.canonical(str(x)): n for x, n in want.items()})  # a listed spelling: Energodar
                 have = Counter(next((x for x in want if same_name(str(x), str(h))), h) for h in have.elements())
             totals[field_name][0] += sum((want & have).values())
