@@ -31,6 +31,9 @@ def test_number_words_and_their_inflections() -> None:
     assert _kinds("трима души", "quantity") == [{"n": 3, "unit": "person"}]
     for text in ("six drones", "шесть дронов", "шість дронів", "шест дрона"):
         assert _kinds(text, "quantity") == [{"n": 6, "unit": "drone"}], text
+    # collective numerals in the genitive: "поранено п'ятьох людей", "задержали пятерых человек"
+    for text in ("поранено п'ятьох людей", "задержали пятерых человек"):
+        assert _kinds(text, "quantity") == [{"n": 5, "unit": "person"}], text
 
 
 def test_digits_units_money_and_urls() -> None:
@@ -85,6 +88,32 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
     assert text[found[name].span[0] : found[name].span[1]] == phrase
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # an acronym an English speaker told, unlisted: the channel
+    ("Estonian Prime Minister Kristen Michal told ERR that the border would stay closed.",
+     {("Kristen Michal", "source"), ("ERR", "channel")}),
+    # a Latin name after "каза пред" in a Bulgarian sentence: the channel
+    ("Външният министър Георг Георгиев каза пред ORF, че България ще подкрепи санкциите.",
+     {("Georg Georgiev", "source"), ("ORF", "channel")}),
+    # the subject that opens the sentence, an aside before its verb
+    ("Міністр оборони Денис Шмигаль під час візиту до Берліна заявив, що Україна отримає нові системи.",
+     {("Denys Shmyhal", "source")}),
+    # a long Bulgarian title before a given name and a listed surname
+    ("Двама души са ранени, съобщи ръководителят на областната администрация Сергий Лисак.",
+     {("Serhiy Lysak", "source")}),
+    # a network posted on is a source; the same company named otherwise is not
+    ("Кметът на Варна Благомир Коцев написа във Фейсбук, че пристанището е затворено.",
+     {("Blagomir Kotsev", "source"), ("Facebook", "source")}),
+    ("Акционерите на Facebook одобриха сделката, съобщи Ройтерс.", {("Reuters", "source")}),
+    # people told something are no medium, and another name before the verb is the subject
+    ("The minister told US lawmakers that aid would continue.", set()),
+    ("Председателят на Движението за права и свободи Ахмед Доган пък заяви, че партията ще подкрепи кабинета.",
+     set()),
+])
+def test_channels_and_speakers_the_tables_do_not_list(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(s.name, s.role) for s in sources(text)} == expected
+
+
 def test_seeds_quote_who_the_issue_says(seeds: Path) -> None:
     novinite = segment(clean_text((seeds / "novinite-day-612.txt").read_text(encoding="utf-8")))
     france = segment(clean_text((seeds / "france24-liveblog-2023-09-05.txt").read_text(encoding="utf-8")))
@@ -135,13 +164,14 @@ def test_labelled_sets_reach_the_targets() -> None:
     # Floors just under the measured figures. Files 1-6 have been fixed against; facts-heldout-7 was
     # written after unlisted organisations and two-word towns froze, facts-heldout-8 after people by
     # their given name froze, facts-heldout-9 after capitals naming ministries froze, facts-heldout-10
-    # after quoted media froze (first measurements in the README); the floors keep what fixes reached.
+    # after quoted media froze, facts-heldout-11 after media named in Latin letters after a title froze
+    # (first measurements in the README); the floors keep what fixes reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-4.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-5.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-7.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-8.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-9.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-10.jsonl": (0.95, 0.95, 0.95, 0.95)}
+              "facts-heldout-10.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-11.jsonl": (0.95, 0.95, 0.95, 0.95)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)

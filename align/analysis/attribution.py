@@ -39,7 +39,7 @@ from .aliases import AliasTable, Mention, SpannedJson, packaged_table
 from .facts import named_in
 from .institutions import BODY, administrations, composed
 from .organisations import described, lone_speakers, organisations
-from .people import people, someone_else
+from .people import given_start, people, someone_else
 from .titles import appositive, title_start
 from .translit import cyrillic_language
 
@@ -171,7 +171,8 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
     ("the White House said Kim could travel")."""
     for cue in sorted(cues, key=lambda c: _gap(m, c)):
         titled_aside = cue[0] >= m.end and appositive(text[m.end : cue[0]])
-        if (_gap(m, cue) > PERSON_NEAR and not titled_aside) or _between(m, cue, others, text):
+        far = _gap(m, cue) > PERSON_NEAR and not titled_aside and not _subject_aside(m, cue, text)
+        if far or _between(m, cue, others, text):
             continue
         between = text[min(m.end, cue[1]) : max(m.start, cue[0])]
         apposition = cue[0] >= m.end and re.fullmatch(r"\s*,\s*", between) and (
@@ -185,6 +186,20 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
             continue
         return cue
     return None
+
+
+def _subject_aside(m: Mention, cue: tuple[int, int], text: str) -> bool:
+    """True when a named speaker opens the sentence and only a short aside stands before its verb
+    ("Міністр закордонних справ Андрій Сибіга під час зустрічі у Варшаві заявив"): the sentence's
+    subject, however far its verb. Not across punctuation, a "that", or another name (two
+    capitalised words: "Лидерът на Демократичната … партия Арлин Фостър заяви" is Foster's)."""
+    before, between = text[: m.start].rstrip(), text[m.end : cue[0]]
+    return (m.kind == "official" and cue[0] >= m.end and (not before or before[-1] in ".!?…")
+            and len(between) <= NEAR and not re.search(r"[,;:()—–«»„“\"-]", between)
+            and not _THAT.search(between) and not _TWO_CAPITALISED.search(between))
+
+
+_TWO_CAPITALISED = re.compile(r"(?<!\w)[A-ZА-ЯЁІЇЄҐ][\w'’]*\s+[A-ZА-ЯЁІЇЄҐ]")
 
 
 # A member of an institution named right before it ("агента ФСБ", "офицер от ГРУ") or, in English,
@@ -263,7 +278,7 @@ def _titled(text: str, m: Mention, speakers: list[Mention], bodies: list[Mention
     """Where the speaker's title begins, across the body it names ("говорителя на украинските
     военноморски сили Дмитро Плетенчук"); a title never reaches back over another speaker
     ("Kremlin spokesman Dmitry Peskov said Putin…": spokesman is Peskov's, not Putin's)."""
-    start = title_start(text, m.start)
+    start = title_start(text, given_start(text, m.start))
     body = next((b for b in bodies if b.end < m.start and not text[b.end : m.start].strip()), None)
     if start == m.start and body is not None:
         body_title = title_start(text, body.start)

@@ -42,12 +42,21 @@ _REPORTED_BY_QUOTED = re.compile(
     r"\s+[«“„](?P<name>[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[\w'’.-]+){0,2})[»”“]")
 
 
-# What an interview was given to, in a Cyrillic sentence, when its name is written in Latin letters
-# or is an acronym ("в интервью Yle", "в інтерв'ю ZDF", "интервю за CNN"): a medium. A person the
-# interview was with would be spelled in Cyrillic, and in words, not capitals.
+# What an interview or a statement was given to, in a Cyrillic sentence, when its name is written
+# in Latin letters or is an acronym ("в интервью Yle", "в інтерв'ю ZDF", "интервю за CNN", "каза пред
+# ARD", "розповіла Voice of America"): a medium. A person the interview was with, or who was told,
+# would be spelled in Cyrillic, and in words, not capitals.
 _INTERVIEWED_BY = re.compile(
-    r"(?<!\w)(?i:в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)|(?:в )?интервю за|в эфире|в ефірі)"
-    r"\s+[«“„]?(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}|[A-ZА-ЯЁІЇЄҐ]{2,6}(?!\w))")
+    r"(?<!\w)(?i:в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)|(?:в )?интервю за|в эфире|в ефірі"
+    r"|(?:каза|заяви|разказа|сподели|призна)\w{0,3}\s+пред|(?:рассказал|сказал|розповіл|розповів|сказав)\w{0,2})"
+    r"\s+[«“„]?(?P<name>[A-Z][\w&.-]*(?:\s+(?:of\s+)?[A-Z][\w&.-]*){0,2}|[A-ZА-ЯЁІЇЄҐ]{2,6}(?!\w))")
+
+# What an English speaker told, when the tables do not list it and it is written as an acronym
+# ("told TVN24 that", "speaking to LSM on Monday"): a broadcaster or an agency. People and places
+# told something are written in words ("told Zelensky", "told US lawmakers" is followed by whom).
+_TOLD_ACRONYM = re.compile(
+    r"(?<!\w)(?:told|speaking to|talking to|in an interview with|in comments to)\s+"
+    r"(?P<name>[A-Z][A-Z\d]{1,6}(?!\w))(?=\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|$))")
 
 
 def described(text: str, known: list[Mention]) -> list[Mention]:
@@ -55,12 +64,13 @@ def described(text: str, known: list[Mention]) -> list[Mention]:
     medium is an ``agency`` (it can be a statement's channel), a company a body that counts as a
     source only next to its cue (:data:`institutions.BODY`). A quoted name a reporting verb has
     as its subject is a medium too, and so is what a Cyrillic sentence says an interview was given
-    to in Latin letters or capitals."""
+    to in Latin letters or capitals, and an acronym an English speaker told something."""
     found: list[Mention] = []
     named = [(m, "agency" if m["medium"] else BODY) for m in _DESCRIBED_RE.finditer(text)]
     quoted = [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]
     interviewed = [(m, "agency") for m in _INTERVIEWED_BY.finditer(text) if CYRILLIC.search(text)]
-    for m, kind in named + quoted + interviewed:
+    told = [(m, "agency") for m in _TOLD_ACRONYM.finditer(text)]
+    for m, kind in named + quoted + interviewed + told:
         start, end = m.span("name")
         name = m["name"]
         if any(w.lower() in _NOT_NAMES for w in name.split()) or any(k.start < end and start < k.end for k in known):

@@ -233,6 +233,14 @@ def _given_case(word: str, surname: str) -> str | None:
     return by_surname if by_surname is not None else cases[0]
 
 
+def given_start(text: str, start: int) -> int:
+    """Where a listed surname's name begins when a given name stands right before it ("Сергий
+    Лисак" where the table lists "Лисак"): a title before the name is measured from there."""
+    lo = max(0, start - 30)
+    m = _WORD_BEFORE.search(text[lo:start])
+    return lo + m.start(1) if m and _given_cases(m[1]) else start
+
+
 def first_named(text: str, known: list[Mention]) -> list[Mention]:
     """People named by a given name and a surname ("Андрей Кравченко сообщил", "said Andriy
     Kravchenko", "по словам Андрея Кравченко"), with a patronymic between them if there is one,
