@@ -105,6 +105,14 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
     ("Кметът на Варна Благомир Коцев написа във Фейсбук, че пристанището е затворено.",
      {("Blagomir Kotsev", "source"), ("Facebook", "source")}),
     ("Акционерите на Facebook одобриха сделката, съобщи Ройтерс.", {("Reuters", "source")}),
+    # a broadcaster told, named by its head word; the broadcast a statement was made on
+    ("Foreign Minister Tonino Picula told Croatian Radio that the vote would go ahead.",
+     {("Tonino Picula", "source"), ("Croatian Radio", "channel")}),
+    ("Министр Ирина Волкова в эфире Euronews News заявила, что переговоры продолжатся.",
+     {("Irina Volkova", "source"), ("Euronews News", "channel")}),
+    # whom the speaker was with is not the speaker
+    ("Премьер Канады Марк Карни в ходе разговора с Путиным заявил, что Оттава поддерживает Киев.",
+     {("Mark Karni", "source")}),
     # people told something are no medium, and another name before the verb is the subject
     ("The minister told US lawmakers that aid would continue.", set()),
     ("Председателят на Движението за права и свободи Ахмед Доган пък заяви, че партията ще подкрепи кабинета.",
@@ -164,14 +172,16 @@ def test_labelled_sets_reach_the_targets() -> None:
     # Floors just under the measured figures. Files 1-6 have been fixed against; facts-heldout-7 was
     # written after unlisted organisations and two-word towns froze, facts-heldout-8 after people by
     # their given name froze, facts-heldout-9 after capitals naming ministries froze, facts-heldout-10
-    # after quoted media froze, facts-heldout-11 after media named in Latin letters after a title froze
-    # (first measurements in the README); the floors keep what fixes reached.
+    # after quoted media froze, facts-heldout-11 after media named in Latin letters after a title froze,
+    # facts-heldout-12 after channels told in English and asides before a verb froze (first
+    # measurements in the README); the floors keep what fixes reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-4.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-5.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-7.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-8.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-9.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-10.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-11.jsonl": (0.95, 0.95, 0.95, 0.95)}
+              "facts-heldout-10.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-11.jsonl": (0.95, 0.95, 0.95, 0.95),
+              "facts-heldout-12.jsonl": (0.94, 0.94, 0.94, 0.94)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)

@@ -82,7 +82,8 @@ _CUE_RE = re.compile(r"(?<!\w)(?:" + "|".join(_CUES) + r")(?!\w)", re.IGNORECASE
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”»’)]*)\s+(?=[\"'“«‘(]?[A-ZА-ЯЁІЇЄҐ])")
 # Right before a medium, these make it the channel of someone's statement, not its author:
 # English prepositions of speaking to, Slavic speech verbs and nouns taking the medium in the
-# dative ("заявил ТАСС", "виданню", "агентству"), Bulgarian "пред" ("told", literally "before").
+# dative ("заявил ТАСС", "виданню", "агентству"), Bulgarian "пред" ("told", literally "before"),
+# and the broadcast a statement was made on ("в эфире Sky News").
 _CHANNEL_RE = re.compile(
     r"(?<!\w)(?:told|said to|speaking to|talking to|spoke to"
     r"|in (?:an |his |her )?(?:exclusive )?interview (?:with|to|for)|in comments to|in remarks to|in a statement to"
@@ -90,7 +91,8 @@ _CHANNEL_RE = re.compile(
     r"|в (?:эксклюзивном )?интервью|в беседе с|(?:изданию|агентству|газете|телеканалу|журналу)"
     r"|(?:заяви|розказа|розпові|сказа|повідоми|поясни)\w{0,3}|розповіда\w*|в (?:ексклюзивному )?інтерв['’]?ю"
     r"|в розмові з|(?:виданню|агентству|агенції|газеті|телеканалу)"
-    r"|(?:каза|заяви|разказа|сподели)\w{0,3}\s+пред|пред|в интервю (?:за|пред)|интервю за)[\s«\"“„']+$",
+    r"|(?:каза|заяви|разказа|сподели)\w{0,3}\s+пред|пред|в интервю (?:за|пред)|интервю за"
+    r"|в эфире|в ефірі|в ефира на|on air with)[\s«\"“„']+$",
     re.IGNORECASE)
 MEDIA = frozenset({"agency"})
 NEAR = 60  # characters between cue and mention that still make one phrase
@@ -149,9 +151,10 @@ def _between(m: Mention, cue: tuple[int, int], others: list[Mention], text: str)
     """True when another source stands between the mention and its cue: not a role, not a medium
     that is a statement's channel (``others`` holds none, see :func:`sources`), not a network the
     statement was posted on ("повідомив у Telegram голова ОВА …"), not the employer written
-    into the speaker's title ("according to Kremlin spokesman Dmitry Peskov")."""
+    into the speaker's title ("according to Kremlin spokesman Dmitry Peskov"), not someone the
+    speaker was with ("с Путиным")."""
     lo, hi = min(m.end, cue[1]), max(m.start, cue[0])
-    return any(o is not m and o.kind not in {"role", "channel"} and lo <= o.start and o.end <= hi
+    return any(o is not m and o.kind not in {"role", "channel"} and lo <= o.start and o.end <= hi and not _with(text, o)
                and (o.end > m.start or text[o.end : m.start].strip() or _untitled(text, m)) for o in others)
 
 
@@ -165,10 +168,21 @@ def _untitled(text: str, m: Mention) -> bool:
 _CITING_CUE = re.compile(r"(?i:citing|quoting|со ссылкой на|з посиланням на|цитира\w*|цитиру\w*|цитує)")
 
 
+# A person named after "with" is who the speaker was with, not who spoke ("Моди в ходе разговора с
+# Путиным заявил", "Зеленський під час зустрічі з Туском заявив", "met with Tusk and said").
+_WITH = re.compile(r"(?<!\w)(?i:с|со|з|із|зі|със|with)\s+$")
+
+
+def _with(text: str, m: Mention) -> bool:
+    return _WITH.search(text, max(0, m.start - 20), m.start) is not None
+
+
 def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention], text: str) -> tuple[int, int] | None:
     """The cue that makes a person the speaker: right next to the name, nothing in between,
     and, when the cue comes first ("said Peskov"), not already taken by a source before it
     ("the White House said Kim could travel")."""
+    if _with(text, m):
+        return None
     for cue in sorted(cues, key=lambda c: _gap(m, c)):
         titled_aside = cue[0] >= m.end and appositive(text[m.end : cue[0]])
         far = _gap(m, cue) > PERSON_NEAR and not titled_aside and not _subject_aside(m, cue, text)

@@ -51,12 +51,14 @@ _INTERVIEWED_BY = re.compile(
     r"|(?:каза|заяви|разказа|сподели|призна)\w{0,3}\s+пред|(?:рассказал|сказал|розповіл|розповів|сказав)\w{0,2})"
     r"\s+[«“„]?(?P<name>[A-Z][\w&.-]*(?:\s+(?:of\s+)?[A-Z][\w&.-]*){0,2}|[A-ZА-ЯЁІЇЄҐ]{2,6}(?!\w))")
 
-# What an English speaker told, when the tables do not list it and it is written as an acronym
-# ("told TVN24 that", "speaking to LSM on Monday"): a broadcaster or an agency. People and places
-# told something are written in words ("told Zelensky", "told US lawmakers" is followed by whom).
+# What an English speaker told, when the tables do not list it and it is written as an acronym or
+# named as a broadcaster ("told TVN24 that", "speaking to LSM on Monday", "told Czech Television"):
+# a medium. People and places told something are written in words ("told Zelensky"), and a
+# country before whom it is told is followed by them ("told US lawmakers").
 _TOLD_ACRONYM = re.compile(
-    r"(?<!\w)(?:told|speaking to|talking to|in an interview with|in comments to)\s+"
-    r"(?P<name>[A-Z][A-Z\d]{1,6}(?!\w))(?=\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|$))")
+    r"(?<!\w)(?:told|speaking to|talking to|in an interview with|in comments to)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][A-Z\d]{1,6}(?!\w)|(?:[A-Z][\w&.-]*\s+){1,2}(?:Television|TV|Radio|News|Broadcasting))"
+    r"(?=\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|$))")
 
 
 def described(text: str, known: list[Mention]) -> list[Mention]:
@@ -73,7 +75,7 @@ def described(text: str, known: list[Mention]) -> list[Mention]:
     for m, kind in named + quoted + interviewed + told:
         start, end = m.span("name")
         name = m["name"]
-        if any(w.lower() in _NOT_NAMES for w in name.split()) or any(k.start < end and start < k.end for k in known):
+        if name.split()[0].lower() in _NOT_NAMES or any(k.start < end and start < k.end for k in known):
             continue
         if any(f.start < end and start < f.end for f in found):
             continue

@@ -17,7 +17,8 @@ FIELDS = ("sources", "numbers", "places", "people")
 HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "facts-heldout-3.jsonl",
             "facts-heldout-4.jsonl", "facts-heldout-5.jsonl",
             "facts-heldout-6.jsonl", "facts-heldout-7.jsonl", "facts-heldout-8.jsonl", "facts-heldout-9.jsonl",
-            "facts-heldout-10.jsonl", "facts-heldout-11.jsonl")
+            "facts-heldout-10.jsonl", "facts-heldout-11.jsonl",
+            "facts-heldout-12.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
@@ -61,8 +62,9 @@ def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
     ``facts-heldout-7.jsonl`` (after unlisted English organisations and two-word towns froze),
     ``facts-heldout-8.jsonl`` (after people by their given name froze), ``facts-heldout-9.jsonl``
     (after capitals naming their country's ministries froze), ``facts-heldout-10.jsonl`` (after
-    quoted media and titles that reach over no other speaker froze) and ``facts-heldout-11.jsonl``
-    (after media named in Latin letters after a title froze)."""
+    quoted media and titles that reach over no other speaker froze), ``facts-heldout-11.jsonl``
+    (after media named in Latin letters after a title froze) and ``facts-heldout-12.jsonl`` (after
+    channels told in English and asides before a verb froze)."""
     out: list[tuple[str, ...]] = []
     for name in HELD_OUT:
         path = folder / name
