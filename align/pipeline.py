@@ -43,7 +43,7 @@ from .settings import Settings
 from .storage.indexdir import IndexDir
 from .storage.lock import IndexLock
 from .storage.rows import SegmentRow
-from .text.detect import TARGETS, article_lang, detect, segment_lang
+from .text.detect import TARGETS, Detection, article_lang, detect, segment_lang
 from .text.sentences import sentence_spans
 from .translate import Translator
 from .translate.segments import TRANSLATED, translate_stored
@@ -200,16 +200,24 @@ class Align:
             self.index.remove(cleaned.reset)
         report.furniture = cleaned.furniture
         langs_of: dict[str, str] = {}
+        # An article of one segment is that segment: its detection is kept for the segment, since a
+        # large build outgrows detect's memory before segments are reached (a tenth of e5-torch's time).
+        found_of: dict[str, tuple[str, Detection]] = {}
         with self.store.transaction() as db:
             for a in self._progress(self.store.articles_needing_detection(), "detect articles"):
-                lang, code = article_lang(a["text"], a["lang_given"])
+                found = None if a["lang_given"] else detect(a["text"])
+                lang, code = article_lang(a["text"], a["lang_given"], found)
+                if found is not None:
+                    found_of[a["id"]] = (a["text"], found)
                 self.store.set_article_lang(db, a["id"], lang, code)
                 langs_of[a["id"]] = lang
                 report.detected += 1
         with self.store.transaction() as db:
             for s in self._progress([s for s in self.store.unembedded() if s.lang is None], "detect segments"):
                 parent = langs_of.get(s.article_id) or self.store.article(s.article_id)["lang"]
-                lang, code = segment_lang(s.matching, parent, self.settings.segment_lang_confidence)
+                text, found = found_of.get(s.article_id, ("", None))
+                lang, code = segment_lang(s.matching, parent, self.settings.segment_lang_confidence,
+                                          found if text == s.matching else None)
                 self.store.set_segment_lang(db, s.rowid, lang, code)
         todo = self.store.unembedded()
         step = self.settings.embed_batch_segments

@@ -1,8 +1,10 @@
 import io
+import json
 from pathlib import Path
 
 import pytest
 
+from align import Align
 from align.cli import main
 from align.text.detect import detect
 
@@ -52,3 +54,28 @@ def test_cli_detect_reads_file_and_stdin(tmp_path: Path, capsys: pytest.CaptureF
     monkeypatch.setattr("sys.stdin", io.StringIO("Переговорите приключиха днес\n"))
     assert main(["detect"]) == 0
     assert capsys.readouterr().out.split() == ["bg"]
+
+
+def test_build_detects_a_one_segment_article_once(app: Align, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large build outgrows detect's memory before it reaches the segments: the segment of a
+    # one-segment article must take its article's detection, not score the text again. Detection
+    # runs here without that memory, and every scoring of a text is counted.
+    import align.pipeline
+    import align.text.detect as detection
+
+    texts = {"a": "Над Києвом уночі збили шість дронів, повідомили в міській адміністрації.",
+             "b": "Над Москвой ночью сбиты шесть беспилотников, сообщил мэр города."}
+    scored: list[str] = []
+    real_scores = detection._scores
+    monkeypatch.setattr(detection, "_scores", lambda text, *rest: scored.append(text) or real_scores(text, *rest))
+    unremembered = detection.detect.__wrapped__
+    monkeypatch.setattr(detection, "detect", unremembered)
+    monkeypatch.setattr(align.pipeline, "detect", unremembered)
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"outlet": "Wire", "id": k, "text": t}, ensure_ascii=False)
+                             for k, t in texts.items()), encoding="utf-8")
+    assert not app.ingest([src]).problems
+    scored.clear()  # ingest detects for its outlet summary; the build is what is counted
+    app.build()
+    assert sorted(scored) == sorted(texts.values())
+    assert {s.article_id: s.lang for s in app.store.segments()} == {"a": "uk", "b": "ru"}

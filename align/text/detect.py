@@ -87,18 +87,20 @@ def detect_many(texts: list[str]) -> list[Detection]:
     return [detect(t) for t in texts]
 
 
-def article_lang(text: str, given: str | None) -> tuple[str, str | None]:
-    """An article's language: what the input said (``other`` outside the four), else detected."""
+def article_lang(text: str, given: str | None, found: Detection | None = None) -> tuple[str, str | None]:
+    """An article's language: what the input said (``other`` outside the four), else detected
+    (``found``, when the caller has detected it already)."""
     if given:
         return (given if given in TARGETS else "other"), given
-    found = detect(text)
+    found = found or detect(text)
     return found.lang, found.code
 
 
-def segment_lang(text: str, parent: str | None,
-                 min_confidence: float = Settings.segment_lang_confidence) -> tuple[str, str | None]:
-    """A segment's own language; short or unsure segments take their article's."""
-    found = detect(text)
+def segment_lang(text: str, parent: str | None, min_confidence: float = Settings.segment_lang_confidence,
+                 found: Detection | None = None) -> tuple[str, str | None]:
+    """A segment's own language; short or unsure segments take their article's. ``found`` is the
+    text's detection when the caller already has it (an article of one segment)."""
+    found = found or detect(text)
     if parent in TARGETS and (found.confidence < min_confidence or len(text.split()) < 3):
         return parent, parent
     return found.lang, found.code
