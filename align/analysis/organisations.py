@@ -55,7 +55,7 @@ _INTERVIEWED_BY = re.compile(
 # named as a broadcaster ("told TVN24 that", "speaking to LSM on Monday", "told Czech Television"):
 # a medium. People and places told something are written in words ("told Zelensky"), and a
 # country before whom it is told is followed by them ("told US lawmakers").
-_TOLD_ACRONYM = re.compile(
+_TOLD_MEDIUM = re.compile(
     r"(?<!\w)(?:told|speaking to|talking to|in an interview with|in comments to)\s+(?:the\s+)?"
     r"(?P<name>[A-Z][A-Z\d]{1,6}(?!\w)|(?:[A-Z][\w&.-]*\s+){1,2}(?:Television|TV|Radio|News|Broadcasting))"
     r"(?=\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|$))")
@@ -71,7 +71,7 @@ def described(text: str, known: list[Mention]) -> list[Mention]:
     named = [(m, "agency" if m["medium"] else BODY) for m in _DESCRIBED_RE.finditer(text)]
     quoted = [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]
     interviewed = [(m, "agency") for m in _INTERVIEWED_BY.finditer(text) if CYRILLIC.search(text)]
-    told = [(m, "agency") for m in _TOLD_ACRONYM.finditer(text)]
+    told = [(m, "agency") for m in _TOLD_MEDIUM.finditer(text)]
     for m, kind in named + quoted + interviewed + told:
         start, end = m.span("name")
         name = m["name"]
