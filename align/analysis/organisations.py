@@ -70,14 +70,12 @@ def described(text: str, known: list[Mention]) -> list[Mention]:
     found: list[Mention] = []
     named = [(m, "agency" if m["medium"] else BODY) for m in _DESCRIBED_RE.finditer(text)]
     quoted = [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]
-    interviewed = [(m, "agency") for m in _INTERVIEWED_BY.finditer(text) if CYRILLIC.search(text)]
+    interviewed = [(m, "agency") for m in _INTERVIEWED_BY.finditer(text)] if CYRILLIC.search(text) else []
     told = [(m, "agency") for m in _TOLD_MEDIUM.finditer(text)]
     for m, kind in named + quoted + interviewed + told:
         start, end = m.span("name")
         name = m["name"]
-        if name.split()[0].lower() in _NOT_NAMES or any(k.start < end and start < k.end for k in known):
-            continue
-        if any(f.start < end and start < f.end for f in found):
+        if name.split()[0].lower() in _NOT_NAMES or any(k.start < end and start < k.end for k in known + found):
             continue
         found.append(Mention(latin_name(name, text), kind, start, end, name))
     return found

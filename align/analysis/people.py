@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .aliases import AliasTable, Mention, packaged_table, packaged_text
+from .aliases import Mention, packaged_table, packaged_text
 from .entities import _NOT_NAMES, skeleton
 from .organisations import ORG_HEADS
 from .titles import OF_WORDS, TITLE_RE, TITLE_WORD
@@ -141,12 +141,8 @@ def _listed_thing(word: str) -> bool:
     """``word`` is, all of it, a place, body or outlet the packaged tables list ("Според Кремъл
     Путин…"): no first name of another person."""
     return any((m.start, m.end) == (0, len(word)) and m.kind not in {"person", "official"}
-               for table in _tables() for m in table.find(word))
-
-
-@functools.cache
-def _tables() -> tuple[AliasTable, AliasTable]:
-    return packaged_table("sources.tsv"), packaged_table("gazetteer.tsv")
+               for table in (packaged_table("sources.tsv"), packaged_table("gazetteer.tsv"))
+               for m in table.find(word))
 
 
 def _alike(a: str, b: str) -> bool:
