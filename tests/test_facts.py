@@ -42,6 +42,9 @@ def test_digits_units_money_and_urls() -> None:
     assert _kinds("estimated at 150 million dollars", "money") == [{"amount": 150_000_000, "currency": "USD"}]
     assert _kinds("$1.5 billion", "money") == [{"amount": 1_500_000_000, "currency": "USD"}]
     assert _kinds("на 9 процентов", "quantity") == [{"n": 9, "unit": "percent"}]
+    # a year-like count before its noun is a count, unless a preposition of time makes it a year
+    assert _kinds("Над 2000 души са евакуирани", "quantity") == [{"n": 2000, "unit": "person"}]
+    assert _kinds("In 2024 people voted", "quantity") == [] and _kinds("In 2024 people voted", "date") == ["2024"]
     url_text = "Read https://example.com/2023/09/05/news-612?id=42 and mail tips@site612.com today."
     assert [f for f in facts(url_text) if f.kind in {"number", "quantity", "date"}] == []
 
@@ -113,6 +116,21 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
     # whom the speaker was with is not the speaker
     ("Премьер Канады Марк Карни в ходе разговора с Путиным заявил, что Оттава поддерживает Киев.",
      {("Mark Karni", "source")}),
+    # one word an English speaker gave an interview or remarks to: the channel; a person is named in full
+    ("Latvian Foreign Minister Baiba Braze said in an interview with Delfi that Riga would keep its border closed.",
+     {("Baiba Braze", "source"), ("Delfi", "channel")}),
+    ("In comments to the Associated Press, Odesa governor Oleh Kiper said the port had been hit twice.",
+     {("Oleh Kiper", "source"), ("AP", "channel")}),
+    ("The minister said in an interview with Tucker Carlson that talks had stalled.", set()),
+    # an aside between commas before the verb, the country's adjective before the title
+    ("Czech President Petr Pavel, in a speech to parliament in Prague, said the aid would continue.",
+     {("Petr Pavel", "source")}),
+    # particles inside a surname; a title across a regional administration; a country's adjective is no name
+    ("Dutch Defence Minister Ruben van der Meer said the jets would arrive in spring.",
+     {("Ruben van der Meer", "source")}),
+    ("Трима души са ранени, каза ръководителят на Одеската областна администрация Олег Кипер.",
+     {("Oleh Kiper", "source")}),
+    ("Медичний директор Норвезького агентства з ліків вважає, що ризик малий.", set()),
     # people told something are no medium, and another name before the verb is the subject
     ("The minister told US lawmakers that aid would continue.", set()),
     ("Председателят на Движението за права и свободи Ахмед Доган пък заяви, че партията ще подкрепи кабинета.",
@@ -173,15 +191,16 @@ def test_labelled_sets_reach_the_targets() -> None:
     # written after unlisted organisations and two-word towns froze, facts-heldout-8 after people by
     # their given name froze, facts-heldout-9 after capitals naming ministries froze, facts-heldout-10
     # after quoted media froze, facts-heldout-11 after media named in Latin letters after a title froze,
-    # facts-heldout-12 after channels told in English and asides before a verb froze (first
-    # measurements in the README); the floors keep what fixes reached.
+    # facts-heldout-12 after channels told in English and asides before a verb froze, facts-heldout-13
+    # after channels on air and speakers with whom someone spoke froze (first measurements in the README); the
+    # floors keep what fixes reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-4.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-5.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-7.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-8.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-9.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-10.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-11.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-12.jsonl": (0.94, 0.94, 0.94, 0.94)}
+              "facts-heldout-12.jsonl": (0.94, 0.94, 0.94, 0.94), "facts-heldout-13.jsonl": (0.97, 0.97, 0.97, 0.97)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)
@@ -774,8 +793,12 @@ def test_a_name_with_its_title_set_off_by_commas_is_the_speaker() -> None:
     assert [s.name for s in sources(text)] == ["Andrii Kovalenko"]
     assert [s.name for s in sources("Oleh Syniehubov, the regional governor, said two were hurt.")] == [
         "Oleh Syniehubov"]
-    # a clause that is no title still hides the speaker from a cue that far away
-    assert sources("Oleh Syniehubov, who visited the site on Monday evening, said two were hurt.") == []
+    # a short clause set off by commas is an aside: the sentence's subject is still its speaker; a long
+    # one (over NEAR characters) hides the speaker from a cue that far away
+    assert [s.name for s in sources("Oleh Syniehubov, who visited the site on Monday evening, said two were hurt.")] \
+        == ["Oleh Syniehubov"]
+    assert sources("Oleh Syniehubov, who visited the site on Monday evening with rescuers and police from the "
+                   "neighbouring districts, said two were hurt.") == []
 
 
 @pytest.mark.parametrize(("text", "name"), [

@@ -70,6 +70,7 @@ _CUES = [
     r"говорится", r"йдеться", r"ідеться", r"се казва", r"се посочва", r"посочи\w*",
     # channels and their verbs (see _CHANNEL_RE): "told Interfax", "согласно Reuters", "пред Ройтерс"
     r"per", r"speaking to", r"talking to", r"spoke to", r"in an (?:exclusive )?interview", r"interview",
+    r"in (?:comments|remarks|a statement) to",
     r"рассказыва\w*", r"согласно", r"в (?:эксклюзивном )?интервью", r"в беседе с",
     r"розказ\w*", r"розповіда\w*", r"згідно з", r"в (?:ексклюзивному )?інтерв['’]?ю", r"в розмові з",
     r"разказ\w*", r"(?:в )?интервю", r"пред",
@@ -92,7 +93,7 @@ _CHANNEL_RE = re.compile(
     r"|(?:заяви|розказа|розпові|сказа|повідоми|поясни)\w{0,3}|розповіда\w*|в (?:ексклюзивному )?інтерв['’]?ю"
     r"|в розмові з|(?:виданню|агентству|агенції|газеті|телеканалу)"
     r"|(?:каза|заяви|разказа|сподели)\w{0,3}\s+пред|пред|в интервю (?:за|пред)|интервю за"
-    r"|в эфире|в ефірі|в ефира на|on air with)[\s«\"“„']+$",
+    r"|в эфире|в ефірі|в ефира на|on air with)(?:\s+the)?[\s«\"“„']+$",
     re.IGNORECASE)
 MEDIA = frozenset({"agency"})
 NEAR = 60  # characters between cue and mention that still make one phrase
@@ -185,13 +186,14 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
         return None
     for cue in sorted(cues, key=lambda c: _gap(m, c)):
         titled_aside = cue[0] >= m.end and appositive(text[m.end : cue[0]])
-        far = _gap(m, cue) > PERSON_NEAR and not titled_aside and not _subject_aside(m, cue, text)
+        aside = _subject_aside(m, cue, text)
+        far = _gap(m, cue) > PERSON_NEAR and not titled_aside and not aside
         if far or _between(m, cue, others, text):
             continue
         between = text[min(m.end, cue[1]) : max(m.start, cue[0])]
         apposition = cue[0] >= m.end and re.fullmatch(r"\s*,\s*", between) and (
             re.search(r",\s*$", text[: m.start]) or "," in text[m.start : m.end])
-        if re.search(r"[,;:]", between) and not apposition and not titled_aside:
+        if re.search(r"[,;:]", between) and not apposition and not titled_aside and not aside:
             continue  # "the governor, Oleh Kiper, said" is his, and "Andrii Kovalenko, head of the centre, said"
         if cue[1] <= m.start and not _CITING_CUE.fullmatch(text, cue[0], cue[1]) and any(
             o is not m and o.kind != "role" and 0 <= cue[0] - o.end <= PERSON_NEAR
@@ -205,15 +207,24 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
 def _subject_aside(m: Mention, cue: tuple[int, int], text: str) -> bool:
     """True when a named speaker opens the sentence and only a short aside stands before its verb
     ("Міністр закордонних справ Андрій Сибіга під час зустрічі у Варшаві заявив"): the sentence's
-    subject, however far its verb. Not across punctuation, a "that", or another name (two
-    capitalised words: "Лидерът на Демократичната … партия Арлин Фостър заяви" is Foster's)."""
-    before, between = text[: m.start].rstrip(), text[m.end : cue[0]]
+    subject, however far its verb (one capitalised word, the country's adjective, may stand
+    before it). The aside may stand between commas ("Slovak Prime Minister Robert
+    Fico, in a video posted on Facebook, said"), and holds no other punctuation, no "that" and no
+    other name (two capitalised words: "Лидерът на Демократичната … партия Арлин Фостър заяви" is
+    Foster's)."""
+    before, between = _OPENING_WORD.sub("", text[: m.start].rstrip()), text[m.end : cue[0]]
+    aside = _COMMA_ASIDE.fullmatch(between)
+    between = aside.group(1) if aside else between
     return (m.kind == "official" and cue[0] >= m.end and (not before or before[-1] in ".!?…")
             and len(between) <= NEAR and not re.search(r"[,;:()—–«»„“\"-]", between)
             and not _THAT.search(between) and not _TWO_CAPITALISED.search(between))
 
 
 _TWO_CAPITALISED = re.compile(r"(?<!\w)[A-ZА-ЯЁІЇЄҐ][\w'’]*\s+[A-ZА-ЯЁІЇЄҐ]")
+_COMMA_ASIDE = re.compile(r"\s*,(.*),\s*", re.DOTALL)
+# One capitalised word may open the sentence before a speaker's title: the country's adjective
+# ("Slovak Prime Minister Robert Fico", "Турският президент").
+_OPENING_WORD = re.compile(r"(?:(?<=[.!?…])\s+|^)[A-ZА-ЯЁІЇЄҐ][\w'’-]*$")
 
 
 # A member of an institution named right before it ("агента ФСБ", "офицер от ГРУ") or, in English,
@@ -292,9 +303,10 @@ def _titled(text: str, m: Mention, speakers: list[Mention], bodies: list[Mention
     """Where the speaker's title begins, across the body it names ("говорителя на украинските
     военноморски сили Дмитро Плетенчук"); a title never reaches back over another speaker
     ("Kremlin spokesman Dmitry Peskov said Putin…": spokesman is Peskov's, not Putin's)."""
-    start = title_start(text, given_start(text, m.start))
-    body = next((b for b in bodies if b.end < m.start and not text[b.end : m.start].strip()), None)
-    if start == m.start and body is not None:
+    name_start = given_start(text, m.start)
+    start = title_start(text, name_start)
+    body = next((b for b in bodies if b.end < name_start and not text[b.end : name_start].strip()), None)
+    if start == name_start and body is not None:
         body_title = title_start(text, body.start)
         start = body_title if body_title < body.start else start
     return m.start if any(start <= o.start and o.end <= m.start for o in speakers if o is not m) else start

@@ -141,6 +141,11 @@ _SENTENCE_BREAK = re.compile(r"[.!?;](?:\s|$)")
 BIND_REACH = 120  # characters back to the count whose noun a bare count borrows
 
 _YEAR_RE = re.compile(r"(?<![\w.,-])(?P<y>(?:19|20)\d\d)(?:\s*(?:г\.|р\.|year|года?|року|година))?(?![\w]|[.,]\d)")
+# A year-like number right before a counted noun is a count ("над 2000 души"), unless a preposition
+# of time puts it in the calendar ("in 2024 people voted", "с 2014 года").
+_COUNTED_NEXT = re.compile(rf"\s+(?:{'|'.join(p for u, p in _UNITS.items() if u != 'year')})(?!\w)", re.IGNORECASE)
+_TIME_PREPOSITION = re.compile(r"(?<!\w)(?:in|since|by|until|from|of|в|во|у|с|со|з|із|від|до|през|от|след|преди|после|"
+                               r"к|по)\s+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -254,7 +259,8 @@ def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
         named = places + people(masked, places) + settlements(masked, places)
     taken: list[Fact] = _dates(masked) + _times(masked)
     for m in _YEAR_RE.finditer(masked):
-        if not _overlaps((m.start(), m.end()), taken):
+        counted = _COUNTED_NEXT.match(masked, m.end()) and not _TIME_PREPOSITION.search(masked, 0, m.start())
+        if not _overlaps((m.start(), m.end()), taken) and not counted:
             taken.append(Fact("date", m["y"], m.group(0), (m.start(), m.end())))
     hidden = source_spans or []
     for m in _NUMBER_RE.finditer(masked):

@@ -58,6 +58,12 @@ def countries() -> tuple[Country, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def country_adjective(word: str) -> bool:
+    """``word`` names a country by its adjective ("Norwegian", "Норвезького"): nobody's name."""
+    return any(c.adjective.fullmatch(word + " ") for c in countries())
+
+
 @functools.cache
 def _by_name() -> dict[str, Country]:
     return {c.name: c for c in countries()}
@@ -126,11 +132,12 @@ def owner(text: str, start: int, places: list[Mention]) -> Mention | None:
 
 
 # Ukraine's regional military and state administrations, named by their region's adjective
-# ("Херсонська ОВА", "Харківської обласної військової адміністрації", "Запорожская ОВА").
+# ("Херсонська ОВА", "Харківської обласної військової адміністрації", "Запорожская ОВА"), and a
+# regional administration that says neither ("Харковската областна администрация").
 _ADMINISTRATION = re.compile(
     r"(?P<region>[А-ЯІЇЄҐ][а-яіїєґ'’]+(?:ськ|ск)\w*)\s+(?:(?P<military>ОВА|обласн\w+ військов\w+ адміністраці\w+"
     r"|областн\w+ военн\w+ администраци\w+)|(?P<state>ОДА|обласн\w+ державн\w+ адміністраці\w+"
-    r"|областн\w+ государственн\w+ администраци\w+))(?!\w)")
+    r"|областн\w+ государственн\w+ администраци\w+)|обласн\w+ адміністраці\w+|областн\w+ администраци\w+)(?!\w)")
 
 
 # Two oblasts keep the names their centres lost (the gazetteer names the region by its centre).
@@ -146,8 +153,8 @@ def administrations(text: str, places: list[Mention]) -> list[Mention]:
         region = next((p for p in places if p.start == m.start("region")), None)
         if region is None:
             continue
-        kind = "Military" if m["military"] else "State"
+        kind = "Military " if m["military"] else "State " if m["state"] else ""
         oblast = region.name.removesuffix(" region")
-        name = f"{_OBLAST_NAMES.get(oblast, oblast)} Regional {kind} Administration"
+        name = f"{_OBLAST_NAMES.get(oblast, oblast)} Regional {kind}Administration"
         found.append(Mention(name, "institution", m.start(), m.end(), m.group(0)))
     return found

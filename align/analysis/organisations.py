@@ -60,18 +60,28 @@ _TOLD_MEDIUM = re.compile(
     r"(?P<name>[A-Z][A-Z\d]{1,6}(?!\w)|(?:[A-Z][\w&.-]*\s+){1,2}(?:Television|TV|Radio|News|Broadcasting))"
     r"(?=\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|$))")
 
+# What an English speaker gave an interview or comments to, when it is one capitalised word, or two
+# with a foreign article ("in an interview with Rzeczpospolita", "in comments to Le Monde"): a
+# medium. A person interviewed with is named in full, given name first ("with Tucker Carlson"), and
+# a listed one is known before this runs.
+_INTERVIEW_MEDIUM = re.compile(
+    r"(?<!\w)(?:in an? (?:exclusive )?interview with|in (?:an? )?(?:exclusive )?(?:comments|remarks) to)\s+"
+    r"(?P<name>(?:(?:Le|La|Les|Die|Der|Das|El|Il|De|Het)\s+)?[A-Z][\w&.-]*[\w&])"
+    r"(?=\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|published\b|$))")
+
 
 def described(text: str, known: list[Mention]) -> list[Mention]:
     """Media and companies named after what they are, where ``known`` names nothing there: a
     medium is an ``agency`` (it can be a statement's channel), a company a body that counts as a
     source only next to its cue (:data:`institutions.BODY`). A quoted name a reporting verb has
     as its subject is a medium too, and so is what a Cyrillic sentence says an interview was given
-    to in Latin letters or capitals, and an acronym an English speaker told something."""
+    to in Latin letters or capitals, an acronym an English speaker told something, and the one
+    word an English speaker gave an interview to."""
     found: list[Mention] = []
     named = [(m, "agency" if m["medium"] else BODY) for m in _DESCRIBED_RE.finditer(text)]
     quoted = [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]
     interviewed = [(m, "agency") for m in _INTERVIEWED_BY.finditer(text)] if CYRILLIC.search(text) else []
-    told = [(m, "agency") for m in _TOLD_MEDIUM.finditer(text)]
+    told = [(m, "agency") for m in (*_TOLD_MEDIUM.finditer(text), *_INTERVIEW_MEDIUM.finditer(text))]
     for m, kind in named + quoted + interviewed + told:
         start, end = m.span("name")
         name = m["name"]

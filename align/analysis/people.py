@@ -19,6 +19,7 @@ import re
 
 from .aliases import Mention, packaged_table, packaged_text
 from .entities import _NOT_NAMES, skeleton
+from .institutions import country_adjective
 from .organisations import ORG_HEADS
 from .titles import OF_WORDS, TITLE_RE, TITLE_WORD
 from .translit import CYRILLIC, cyrillic_language, first_ending, latin_name
@@ -47,6 +48,25 @@ def _tokens(text: str, pos: int, count: int) -> list[tuple[str, int, int]]:
     return out
 
 
+# Lowercase words inside a surname ("Барт де Вевер", "Jaap de Hoop Scheffer", "Урсула фон дер Лайен").
+_PARTICLES = frozenset({"de", "van", "von", "der", "den", "du", "ter", "del", "della", "di", "da", "le", "la",
+                        "де", "ван", "фон", "дер", "дю", "тер", "дел", "ди"})
+
+
+def _particles_joined(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """``tokens`` with each run of name particles joined to the capitalised word after it, which
+    keeps its own spelling: "де Вевер" is one word of the name, spanning both."""
+    out: list[tuple[str, int, int]] = []
+    start: int | None = None
+    for word, lo, hi in tokens:
+        if word.lower() in _PARTICLES and word.islower() and out:
+            start = lo if start is None else start
+            continue
+        out.append((word, lo if start is None else start, hi))
+        start = None
+    return out
+
+
 # What a title is the title of, capitalised as the first word of a body's name ("керівник Центру
 # протидії дезінформації", "речник Сил оборони"): never a person's name.
 _BODY_WORD = re.compile(r"(?i:центр|управлін|управлен|служб|комітет|комитет|агентств|агенці|міністерств|министерств"
@@ -61,9 +81,9 @@ def _name_after(text: str, title: re.Match[str], known: list[Mention]) -> tuple[
     # півдня Владислав Волошин": "Сил" is the first word of what he speaks for)
     for skip in range(min(OF_WORDS, len(tokens)) + 1):
         words: list[tuple[str, int, int]] = []
-        for word, start, end in tokens[skip : skip + 3]:
+        for word, start, end in _particles_joined(tokens[skip : skip + 5])[:3]:
             if not NAME_WORD.match(word) or word.lower() in _NOT_NAMES or TITLE_WORD.fullmatch(word) \
-                    or _BODY_WORD.match(word):
+                    or _BODY_WORD.match(word) or country_adjective(word):
                 break
             if words and text[words[-1][2] : start].strip():
                 break  # a comma between two capitalised words: a list, not one name

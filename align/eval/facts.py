@@ -18,7 +18,7 @@ HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "fact
             "facts-heldout-4.jsonl", "facts-heldout-5.jsonl",
             "facts-heldout-6.jsonl", "facts-heldout-7.jsonl", "facts-heldout-8.jsonl", "facts-heldout-9.jsonl",
             "facts-heldout-10.jsonl", "facts-heldout-11.jsonl",
-            "facts-heldout-12.jsonl")
+            "facts-heldout-12.jsonl", "facts-heldout-13.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
@@ -63,8 +63,9 @@ def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
     ``facts-heldout-8.jsonl`` (after people by their given name froze), ``facts-heldout-9.jsonl``
     (after capitals naming their country's ministries froze), ``facts-heldout-10.jsonl`` (after
     quoted media and titles that reach over no other speaker froze), ``facts-heldout-11.jsonl``
-    (after media named in Latin letters after a title froze) and ``facts-heldout-12.jsonl`` (after
-    channels told in English and asides before a verb froze)."""
+    (after media named in Latin letters after a title froze), ``facts-heldout-12.jsonl`` (after
+    channels told in English and asides before a verb froze) and ``facts-heldout-13.jsonl`` (after
+    channels on air and speakers with whom someone spoke froze)."""
     out: list[tuple[str, ...]] = []
     for name in HELD_OUT:
         path = folder / name
