@@ -104,6 +104,9 @@ class Settings:
     lookalike_prior: float = _setting(
         0.7, "Weight of look-alike languages (mk, be, sr, ...) against bg, ru, uk, en in language detection.",
         "matching")
+    detect_chars: int = _setting(
+        2000, "Characters of a text the language detectors score (its letters are all counted): a long "
+        "article's opening says its language, and scoring cost grows with length.", "matching")
     topic_split_overlap: float = _setting(
         0.04, "Vocabulary overlap under which a long unstructured article is split into two stories.", "matching")
 

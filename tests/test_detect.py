@@ -79,3 +79,28 @@ def test_build_detects_a_one_segment_article_once(app: Align, tmp_path: Path, mo
     app.build()
     assert sorted(scored) == sorted(texts.values())
     assert {s.article_id: s.lang for s in app.store.segments()} == {"a": "uk", "b": "ru"}
+
+
+def test_a_long_text_is_scored_on_its_opening(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The detectors' cost grows with length and a long article's opening already says its
+    # language: they see at most detect_chars characters, cut at a word's end.
+    import align.text.detect as detection
+    from align.settings import Settings
+
+    class Counting:
+        def __init__(self, real: object) -> None:
+            self.real = real
+
+        def compute_language_confidence_values(self, text: str) -> object:
+            seen.append(text)
+            return self.real.compute_language_confidence_values(text)  # type: ignore[attr-defined]
+
+    seen: list[str] = []
+    real_lingua = detection._lingua
+    monkeypatch.setattr(detection, "_lingua", lambda codes: Counting(real_lingua(codes)))
+    article = "Над Києвом уночі збили шість дронів, повідомили в міській адміністрації. " * 100
+    assert detection.detect.__wrapped__(article).lang == "uk"
+    assert len(seen) == 1 and len(seen[0]) <= Settings.detect_chars < len(article)
+    assert article.startswith(seen[0]) and article[len(seen[0])] == " "  # a whole word last
+    short = "Над Москвой ночью сбиты шесть беспилотников, сообщил мэр города."
+    assert detection.detect.__wrapped__(short).lang == "ru" and seen[-1] == short

@@ -49,11 +49,29 @@ def sentence_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = 0
     for sentence in sentences:
-        pattern = r"\s+".join(re.escape(word) for word in sentence.split())
-        found = re.compile(pattern).search(text, pos) if pattern else None
-        if found is None:
-            out.append((-1, -1))
-            continue
-        out.append((found.start(), found.end()))
-        pos = found.end()
+        found = _words_at(text, sentence.split(), pos)
+        out.append(found or (-1, -1))
+        pos = found[1] if found else pos
     return out
+
+
+def _words_at(text: str, words: list[str], pos: int) -> tuple[int, int] | None:
+    """The first span from ``pos`` on where ``words`` stand in order with only whitespace between
+    them. String search, not a regular expression per sentence: a build splits hundreds of
+    thousands of sentences, and compiling each one's pattern cost more than the search."""
+    if not words:
+        return None
+    start = text.find(words[0], pos)
+    while start != -1:
+        end = start + len(words[0])
+        for word in words[1:]:
+            gap = end
+            while gap < len(text) and text[gap].isspace():
+                gap += 1
+            if gap == end or not text.startswith(word, gap):
+                break
+            end = gap + len(word)
+        else:
+            return start, end
+        start = text.find(words[0], start + 1)
+    return None
