@@ -131,6 +131,19 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
     ("Трима души са ранени, каза ръководителят на Одеската областна администрация Олег Кипер.",
      {("Oleh Kiper", "source")}),
     ("Медичний директор Норвезького агентства з ліків вважає, що ризик малий.", set()),
+    # the programme a speaker spoke on; a name set off by commas that told a medium; a network posted on
+    # does not take the cue from the speaker after it
+    ("Speaking on NBC's Meet the Press, Senator Tom Cotton said the aid bill would pass.",
+     {("Tom Cotton", "source"), ("NBC", "channel")}),
+    ("A spokesman for the Eastern Group of Forces, Viktor Trehubov, told the Kyiv Independent that the town was held.",
+     {("Viktor Trehubov", "source"), ("Kyiv Independent", "channel")}),
+    ("Об этом в своем Telegram-канале написал официальный представитель МИД Белоруссии Руслан Варанков.",
+     {("Ruslan Varankov", "source"), ("Telegram", "source")}),
+    # claims are citations; a staunch supporter, approving budgets and trailing in polls are not
+    ("Германският вестник Bild твърди, че Берлин ще изпрати още танкове.", {("Bild", "source")}),
+    ("Твърдият привърженик на Брекзит Джейкъб Рийс-Мог щял да стане министър.", set()),
+    ("Губернаторы должны утверждать бюджеты регионов до декабря.", set()),
+    ("В опросах президент Трамп уступает сопернику.", set()),
     # people told something are no medium, and another name before the verb is the subject
     ("The minister told US lawmakers that aid would continue.", set()),
     ("Председателят на Движението за права и свободи Ахмед Доган пък заяви, че партията ще подкрепи кабинета.",
@@ -138,6 +151,15 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
 ])
 def test_channels_and_speakers_the_tables_do_not_list(text: str, expected: set[tuple[str, str]]) -> None:
     assert {(s.name, s.role) for s in sources(text)} == expected
+
+
+def test_a_quoted_name_an_interview_was_given_to_or_whose_press_service_spoke() -> None:
+    # unlisted, so named as written (its case kept): a medium for the interview, a body for the press service
+    interview = sources("Глава МИД Словакии Юрай Бланар в интервью «Правде» заявил, что Братислава не пошлет войска.")
+    assert {(s.name, s.kind, s.role) for s in interview} == {("Pravde", "agency", "channel"),
+                                                              ("Yuray Blanar", "official", "source")}
+    press = sources("Пресс-служба «Лукойла» сообщила, что завод работает в штатном режиме.")
+    assert [(s.name, s.kind) for s in press] == [("Lukoyla", "institution")]
 
 
 def test_seeds_quote_who_the_issue_says(seeds: Path) -> None:
@@ -192,7 +214,8 @@ def test_labelled_sets_reach_the_targets() -> None:
     # their given name froze, facts-heldout-9 after capitals naming ministries froze, facts-heldout-10
     # after quoted media froze, facts-heldout-11 after media named in Latin letters after a title froze,
     # facts-heldout-12 after channels told in English and asides before a verb froze, facts-heldout-13
-    # after channels on air and speakers with whom someone spoke froze (first measurements in the README); the
+    # after channels on air and speakers with whom someone spoke froze, facts-heldout-14 after asides
+    # between commas and interviews given to one word froze (first measurements in the README); the
     # floors keep what fixes reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
@@ -200,7 +223,8 @@ def test_labelled_sets_reach_the_targets() -> None:
               "facts-heldout-6.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-7.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-8.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-9.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-10.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-11.jsonl": (0.95, 0.95, 0.95, 0.95),
-              "facts-heldout-12.jsonl": (0.94, 0.94, 0.94, 0.94), "facts-heldout-13.jsonl": (0.97, 0.97, 0.97, 0.97)}
+              "facts-heldout-12.jsonl": (0.94, 0.94, 0.94, 0.94), "facts-heldout-13.jsonl": (0.97, 0.97, 0.97, 0.97),
+              "facts-heldout-14.jsonl": (0.97, 0.97, 0.97, 0.97)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)

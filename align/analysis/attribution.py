@@ -47,7 +47,12 @@ _CUES = [
     # English
     r"as quoted by", r"quoted by", r"according to", r"citing", r"cited", r"quoting",
     r"(?:said|says|say|told|reported|reports|announced|stated|wrote|posted|added|confirmed|claimed|denied"
-    r"|warned|specified|informed|noted|tweeted|declared|insisted|accused|critici[sz]ed|condemned|published)",
+    r"|warned|specified|informed|noted|tweeted|declared|insisted|accused|critici[sz]ed|condemned|published|claims)",
+    # claims and polls: "Bild твърди, че", "утверждает Bloomberg", "проучване на", "опрос CNN" (not "утверждать"
+    # "to approve", the adjective "твърди" "firm", nor whoever leads "в опросах" "in the polls")
+    r"утвержда(?:ет|ют|л|ла|ли)", r"стверджу\w*",
+    r"твърд(?:и|ят|яха|еше)(?=,?\s+(?:че|за)(?!\w)|\s+(?-i:[А-ЯA-Z„\"«]))",
+    r"(?:survey|poll) by", r"(?:опрос\w*|опитуванн\w*)(?=\s+(?-i:[A-ZА-ЯЁІЇЄҐ«\"„]))", r"проучване(?:то)? на",
     # Russian
     r"сообща\w*", r"сообщил\w*", r"переда[её]т", r"передал\w*", r"по данным", r"со ссылкой на", r"как пишет",
     r"пишет", r"цитиру\w*", r"заяви\w*", r"отметил\w*", r"написал\w*", r"рассказал\w*", r"уточнил\w*",
@@ -70,6 +75,7 @@ _CUES = [
     r"говорится", r"йдеться", r"ідеться", r"се казва", r"се посочва", r"посочи\w*",
     # channels and their verbs (see _CHANNEL_RE): "told Interfax", "согласно Reuters", "пред Ройтерс"
     r"per", r"speaking to", r"talking to", r"spoke to", r"in an (?:exclusive )?interview", r"interview",
+    r"speaking on", r"appearing on", r"in an appearance on",
     r"in (?:comments|remarks|a statement) to",
     r"рассказыва\w*", r"согласно", r"в (?:эксклюзивном )?интервью", r"в беседе с",
     r"розказ\w*", r"розповіда\w*", r"згідно з", r"в (?:ексклюзивному )?інтерв['’]?ю", r"в розмові з",
@@ -93,7 +99,7 @@ _CHANNEL_RE = re.compile(
     r"|(?:заяви|розказа|розпові|сказа|повідоми|поясни)\w{0,3}|розповіда\w*|в (?:ексклюзивному )?інтерв['’]?ю"
     r"|в розмові з|(?:виданню|агентству|агенції|газеті|телеканалу)"
     r"|(?:каза|заяви|разказа|сподели)\w{0,3}\s+пред|пред|в интервю (?:за|пред)|интервю за"
-    r"|в эфире|в ефірі|в ефира на|on air with)(?:\s+the)?[\s«\"“„']+$",
+    r"|в эфире|в ефірі|в ефира на|on air with|speaking on|appearing on|in an appearance on)(?:\s+the)?[\s«\"“„']+$",
     re.IGNORECASE)
 MEDIA = frozenset({"agency"})
 NEAR = 60  # characters between cue and mention that still make one phrase
@@ -196,7 +202,7 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
         if re.search(r"[,;:]", between) and not apposition and not titled_aside and not aside:
             continue  # "the governor, Oleh Kiper, said" is his, and "Andrii Kovalenko, head of the centre, said"
         if cue[1] <= m.start and not _CITING_CUE.fullmatch(text, cue[0], cue[1]) and any(
-            o is not m and o.kind != "role" and 0 <= cue[0] - o.end <= PERSON_NEAR
+            o is not m and o.kind not in {"role", "channel"} and 0 <= cue[0] - o.end <= PERSON_NEAR
             and not re.search(r"[,;:]", text[o.end : cue[0]]) for o in others
         ):
             continue
@@ -261,6 +267,16 @@ _ACCORDING = re.compile(r"(?i:according to(?: the)?|според|согласн�
 _THAT = re.compile(r"(?<!\w)(?:that|что|чтобы|що|щоб|че)(?!\w)", re.IGNORECASE)
 
 
+def _set_off(before: str, after: str) -> bool:
+    """Only a comma before a name and after it: the name is an aside to what stands before."""
+    return bool(re.fullmatch(r"\s*,\s*", before) and re.fullmatch(r"\s*,\s*", after))
+
+
+def _channel_of_cue(o: Mention, text: str) -> bool:
+    """A medium the cue before it was said to ("…, told the Kyiv Independent"): no speaker of its own."""
+    return o.kind in MEDIA and _CHANNEL_RE.search(text[max(0, o.start - 60) : o.start]) is not None
+
+
 def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mention]) -> bool:
     """True when the mention stands inside the clause its cue reports: after the cue and a "that"
     ("told RIA Novosti that the Kremlin saw no basis"), or before a comma and a cue that already has
@@ -275,11 +291,18 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
     if "," not in text[m.end : cue[0]] or _CITING_CUE.fullmatch(text, cue[0], cue[1]):
         return False  # next to its cue, or the one citing ("Reuters, citing minister Sybiha, said")
     speakers = [o for o in mentions if o is not m and o.kind in {"official", "person"}]
+    # a name set off by a comma before its cue speaks even when the medium it told comes next
+    # ("Dmytro Pletenchuk, told the Kyiv Independent")
+    appositive_name = m.kind in {"official", "person"} and re.fullmatch(r"\s*,\s*", text[m.end : cue[0]]) is not None
     after = any(0 <= o.start - cue[1] <= PERSON_NEAR and not re.search(r"[,;:.]", text[cue[1] : o.start])
-                for o in mentions if o is not m and o.kind != "role")
-    # "The Commission proposed sanctions, Commission President Ursula von der Leyen said"
+                for o in mentions
+                if o is not m and o.kind != "role" and not (appositive_name and _channel_of_cue(o, text)))
+    # "The Commission proposed sanctions, Commission President Ursula von der Leyen said", and a
+    # name set off by commas right after the body it speaks for ("A spokesperson for the Southern
+    # Defence Forces, Dmytro Pletenchuk, told")
     before = any(m.end < o.start and o.end <= cue[0] and cue[0] - o.end <= PERSON_NEAR
-                 and "," in text[m.end : o.start] and not re.search(r"[,;:.]", text[o.end : cue[0]])
+                 and "," in text[m.end : o.start] and (not re.search(r"[,;:.]", text[o.end : cue[0]])
+                                                      or _set_off(text[m.end : o.start], text[o.end : cue[0]]))
                  for o in speakers)
     return after or before
 

@@ -22,7 +22,7 @@ from .translit import CYRILLIC, latin_name
 # reported", "state energy company Energocom said", "пише видання «Схеми»", "компания «Лукойл»").
 _MEDIUM_WORDS = (r"broadcaster|newspaper|news agency|news site|news outlet|outlet|website|TV channel|daily|magazine"
                  r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|виданн\w*|радіостанці\w*"
-                 r"|вестник\w*|телевизия(?:та)?|медията|(?:Telegram|телеграм|телеграмм)-канал\w*")
+                 r"|вестник\w*|телевизия(?:та)?|медията|(?:Telegram|телеграм|телеграмм)-канал\w*|радио|радіо")
 _COMPANY_WORDS = (r"company|firm|operator|utility|producer|manufacturer|carrier|concern"
                   r"|(?:rights |campaign |advocacy )?group|watchdog|charity|think tank|NGO"
                   r"|компани\w*|оператор\w*|концерн\w*|госкорпораци\w*|корпораці\w*|корпораци\w*|виробник\w*"
@@ -42,13 +42,22 @@ _REPORTED_BY_QUOTED = re.compile(
     r"\s+[«“„](?P<name>[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[\w'’.-]+){0,2})[»”“]")
 
 
+# What an interview was given to, or whose press service spoke, when its name stands in quotes
+# ("в интервью «Российской газете»", "інтерв'ю «Дзеркалу тижня»", "пресс-служба «Газпрома»"): a
+# medium, or a body that counts next to its cue. The name keeps the case it is written in.
+_QUOTED_AFTER = re.compile(
+    r"(?<!\w)(?i:(?P<interview>в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)|интервю за)"
+    r"|(?:пресс-служб|прес-служб|пресслужб|пресцентър)\w*(?:\s+на)?)"
+    r"\s+[«“„](?P<name>[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[\w'’.-]+){0,2})[»”“]")
+
+
 # What an interview or a statement was given to, in a Cyrillic sentence, when its name is written
 # in Latin letters or is an acronym ("в интервью Yle", "в інтерв'ю ZDF", "интервю за CNN", "каза пред
 # ARD", "розповіла Voice of America"): a medium. A person the interview was with, or who was told,
 # would be spelled in Cyrillic, and in words, not capitals.
 _INTERVIEWED_BY = re.compile(
     r"(?<!\w)(?i:в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)|(?:в )?интервю за|в эфире|в ефірі"
-    r"|(?:каза|заяви|разказа|сподели|призна)\w{0,3}\s+пред|(?:рассказал|сказал|розповіл|розповів|сказав)\w{0,2})"
+    r"|(?:каза|заяви|разказа|сподели|призна)\w{0,3}\s+пред|(?:рассказал|сказал|розповіл|розповів|сказав|заявил|заявив)\w{0,2})"
     r"\s+[«“„]?(?P<name>[A-Z][\w&.-]*(?:\s+(?:of\s+)?[A-Z][\w&.-]*){0,2}|[A-ZА-ЯЁІЇЄҐ]{2,6}(?!\w))")
 
 # What an English speaker told, when the tables do not list it and it is written as an acronym or
@@ -56,9 +65,10 @@ _INTERVIEWED_BY = re.compile(
 # a medium. People and places told something are written in words ("told Zelensky"), and a
 # country before whom it is told is followed by them ("told US lawmakers").
 _TOLD_MEDIUM = re.compile(
-    r"(?<!\w)(?:told|speaking to|talking to|in an interview with|in comments to)\s+(?:the\s+)?"
+    r"(?<!\w)(?i:told|speaking to|talking to|in an interview with|in comments to|speaking on|appearing on)"
+    r"\s+(?:the\s+)?"
     r"(?P<name>[A-Z][A-Z\d]{1,6}(?!\w)|(?:[A-Z][\w&.-]*\s+){1,2}(?:Television|TV|Radio|News|Broadcasting))"
-    r"(?=\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|$))")
+    r"(?=['’]s\s|\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|$))")
 
 # What an English speaker gave an interview or comments to, when it is one capitalised word, or two
 # with a foreign article ("in an interview with Rzeczpospolita", "in comments to Le Monde"): a
@@ -80,6 +90,7 @@ def described(text: str, known: list[Mention]) -> list[Mention]:
     found: list[Mention] = []
     named = [(m, "agency" if m["medium"] else BODY) for m in _DESCRIBED_RE.finditer(text)]
     quoted = [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]
+    quoted += [(m, "agency" if m["interview"] else BODY) for m in _QUOTED_AFTER.finditer(text)]
     interviewed = [(m, "agency") for m in _INTERVIEWED_BY.finditer(text)] if CYRILLIC.search(text) else []
     told = [(m, "agency") for m in (*_TOLD_MEDIUM.finditer(text), *_INTERVIEW_MEDIUM.finditer(text))]
     for m, kind in named + quoted + interviewed + told:

@@ -59,7 +59,7 @@ _NOT_PLACES = re.compile(
     r"|парламент|парти|парті|комисс|коміс|комиси|университет|універс|положени|щаб|штаб|съюз|союз|евросо|євросо"
     r"|евросъ|общност|брекзит|брексит|корреспондент|кореспондент|министерств|міністерств|правительств|уряд"
     r"|правителств|генштаб|суд|съд|коллеги|колегі|национальн|національн|совбез|радбез|офис|офіс|департамент"
-    r"|политик|політик|министерск|перв|втор|трет|първ"
+    r"|политик|політик|министерск|перв|втор|трет|първ|сейм|бундестаг|кнесет|верховн|меджлис|собрани|собрані"
     r"|(?:police|parliament|congress|senate|court|government|office|christ|god|heaven|fall|spring|summer|winter"
     r"|autumn|downtown|action|power|charge|touch|time|mind|person|public|private|total|fact|general)$)")
 # A Bulgarian noun with its article is a common noun capitalised ("в Камарата", "на Съда").

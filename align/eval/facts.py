@@ -18,7 +18,7 @@ HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "fact
             "facts-heldout-4.jsonl", "facts-heldout-5.jsonl",
             "facts-heldout-6.jsonl", "facts-heldout-7.jsonl", "facts-heldout-8.jsonl", "facts-heldout-9.jsonl",
             "facts-heldout-10.jsonl", "facts-heldout-11.jsonl",
-            "facts-heldout-12.jsonl", "facts-heldout-13.jsonl")
+            "facts-heldout-12.jsonl", "facts-heldout-13.jsonl", "facts-heldout-14.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
@@ -64,8 +64,9 @@ def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
     (after capitals naming their country's ministries froze), ``facts-heldout-10.jsonl`` (after
     quoted media and titles that reach over no other speaker froze), ``facts-heldout-11.jsonl``
     (after media named in Latin letters after a title froze), ``facts-heldout-12.jsonl`` (after
-    channels told in English and asides before a verb froze) and ``facts-heldout-13.jsonl`` (after
-    channels on air and speakers with whom someone spoke froze)."""
+    channels told in English and asides before a verb froze), ``facts-heldout-13.jsonl`` (after
+    channels on air and speakers with whom someone spoke froze) and ``facts-heldout-14.jsonl``
+    (after asides between commas and interviews given to one word froze)."""
     out: list[tuple[str, ...]] = []
     for name in HELD_OUT:
         path = folder / name
