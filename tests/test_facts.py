@@ -31,6 +31,13 @@ def test_number_words_and_their_inflections() -> None:
     assert _kinds("трима души", "quantity") == [{"n": 3, "unit": "person"}]
     for text in ("six drones", "шесть дронов", "шість дронів", "шест дрона"):
         assert _kinds(text, "quantity") == [{"n": 6, "unit": "drone"}], text
+    # tens and units in two words are one number; one and a half; a half counts only with a scale
+    for text in ("двадцать три человека", "двадцять три людини", "Двайсет и трима души", "twenty-three people"):
+        assert _kinds(text, "quantity") == [{"n": 23, "unit": "person"}], text
+    assert [f.value for f in facts("хватит на полтора месяца") if f.kind == "quantity"] == [{"n": 1.5, "unit": "month"}]
+    assert _kinds("півтора мільйона абонентів", "number") == [1_500_000]
+    assert _kinds("около половин милион души", "quantity") == [{"n": 500_000, "unit": "person"}]
+    assert _kinds("за половин час", "number") == []
     # collective numerals in the genitive: "поранено п'ятьох людей", "задержали пятерых человек"
     for text in ("поранено п'ятьох людей", "задержали пятерых человек"):
         assert _kinds(text, "quantity") == [{"n": 5, "unit": "person"}], text
@@ -144,6 +151,12 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
     ("Твърдият привърженик на Брекзит Джейкъб Рийс-Мог щял да стане министър.", set()),
     ("Губернаторы должны утверждать бюджеты регионов до декабря.", set()),
     ("В опросах президент Трамп уступает сопернику.", set()),
+    # a body owned by a country's other body; a generic presidency with its country; the person a
+    # speaker spoke with is nobody whose words the source after the cue reports
+    ("A statement from the Hungarian army's operational command said jets were scrambled.",
+     {("Hungarian Operational Command", "source")}),
+    ("Ердоган е разговарял с Тръмп, съобщи турското президентство.", {("Turkish Presidency", "source")}),
+    ("У Києві пошкоджено будинок, інформує КМВА.", {("Kyiv City Military Administration", "source")}),
     # people told something are no medium, and another name before the verb is the subject
     ("The minister told US lawmakers that aid would continue.", set()),
     ("Председателят на Движението за права и свободи Ахмед Доган пък заяви, че партията ще подкрепи кабинета.",
@@ -151,6 +164,15 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
 ])
 def test_channels_and_speakers_the_tables_do_not_list(text: str, expected: set[tuple[str, str]]) -> None:
     assert {(s.name, s.role) for s in sources(text)} == expected
+
+
+def test_a_listed_person_opening_a_source_name_is_still_named_and_a_verb_is_no_town() -> None:
+    assert _kinds("Zelensky's office said the talks would resume.", "person") == ["Volodymyr Zelensky"]
+    assert [s.name for s in sources("Zelensky's office said the talks would resume.")] == [
+        "Office of the President of Ukraine"]
+    # Bulgarian "сочи" ("shows") is not Sochi; the city keeps its name
+    assert _kinds("Това сочи анализ на правителството.", "place") == []
+    assert _kinds("Олимпиадата в Сочи приключи.", "place") == ["Sochi"]
 
 
 def test_a_quoted_name_an_interview_was_given_to_or_whose_press_service_spoke() -> None:
@@ -215,7 +237,8 @@ def test_labelled_sets_reach_the_targets() -> None:
     # after quoted media froze, facts-heldout-11 after media named in Latin letters after a title froze,
     # facts-heldout-12 after channels told in English and asides before a verb froze, facts-heldout-13
     # after channels on air and speakers with whom someone spoke froze, facts-heldout-14 after asides
-    # between commas and interviews given to one word froze (first measurements in the README); the
+    # between commas and interviews given to one word froze, facts-heldout-15 after channels spoken on and
+    # claims froze (first measurements in the README); the
     # floors keep what fixes reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
@@ -224,7 +247,7 @@ def test_labelled_sets_reach_the_targets() -> None:
               "facts-heldout-8.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-9.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-10.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-11.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-12.jsonl": (0.94, 0.94, 0.94, 0.94), "facts-heldout-13.jsonl": (0.97, 0.97, 0.97, 0.97),
-              "facts-heldout-14.jsonl": (0.97, 0.97, 0.97, 0.97)}
+              "facts-heldout-14.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout-15.jsonl": (0.97, 0.97, 0.97, 0.97)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)

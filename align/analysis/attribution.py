@@ -61,7 +61,7 @@ _CUES = [
     r"declined to comment",
     # Ukrainian
     r"повідом\w*", r"переда[єє]", r"передал\w*", r"за даними", r"з посиланням на", r"як пише", r"пише",
-    r"цитує", r"заяви\w*", r"зазнач\w*", r"написа\w*", r"розпові\w*", r"уточни\w*", r"підтверди\w*",
+    r"цитує", r"інформу\w*", r"заяви\w*", r"зазнач\w*", r"написа\w*", r"розпові\w*", r"уточни\w*", r"підтверди\w*",
     r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати", r"назва\w*", r"звинуват\w*",
     r"розкритикува\w*", r"опублікува\w*",
     # assessments and data: "British intelligence believes", "ISW assesses", "сочат данни на НСИ"
@@ -286,7 +286,8 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
     if cue[1] <= m.start:
         # after a cue whose speaker stands right before it, an institution is what was said or
         # whom it was about ("Захарова назвала провокацией заявление МИД Эстонии")
-        spoken = any(o is not m and o.kind == "official" and 0 <= cue[0] - o.end <= 2 for o in mentions)
+        spoken = any(o is not m and o.kind == "official" and 0 <= cue[0] - o.end <= 2 and not _with(text, o)
+                     for o in mentions)
         return bool(_THAT.search(text[cue[1] : m.start])) or (spoken and m.kind != "agency")
     if "," not in text[m.end : cue[0]] or _CITING_CUE.fullmatch(text, cue[0], cue[1]):
         return False  # next to its cue, or the one citing ("Reuters, citing minister Sybiha, said")

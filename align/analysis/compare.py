@@ -19,7 +19,7 @@ from ..records import FactRow, SegmentJson
 from .aliases import AliasTable, Mention
 from .attribution import Source, names_in, registry, sources
 from .entities import same_name
-from .facts import Fact, facts
+from .facts import Fact, facts, gazetteer
 from .institutions import BODY
 from .towns import settlements
 
@@ -53,10 +53,20 @@ def _analyse(text: str, table: AliasTable) -> tuple[tuple[Source, ...], tuple[Fa
     found = sources(text, table, mentions, people)
     # A place inside a cited source's name ("сообщает Минобороны России") is the source's, not a fact;
     # one inside an institution that is only named ("представитель МИД России") is a place it names.
-    cited = {s.name for s in found}
-    spans = [(_owner_start(text, m.start, places), m.end) for m in mentions
-             if m.kind in {"institution", "agency", BODY} and m.name in cited]
-    return tuple(found), tuple(facts(text, spans, places + people + settlements(text, places + mentions)))
+    names = {s.name for s in found}
+    cited = [m for m in mentions if m.kind in {"institution", "agency", BODY} and m.name in names]
+    owners = [_possessor(text, m) for m in cited]
+    spans = [(owner.end if owner else _owner_start(text, m.start, places), m.end)
+             for m, owner in zip(cited, owners, strict=True)]
+    named = places + people + [o for o in owners if o] + settlements(text, places + mentions)
+    return tuple(found), tuple(facts(text, spans, named))
+
+
+def _possessor(text: str, m: Mention) -> Mention | None:
+    """The listed person a source's own name opens with ("Zelensky's office"): still a person the
+    text names, where the rest of the name is the source's."""
+    inner = next((p for p in gazetteer().find(m.text) if p.kind == "person" and p.start == 0), None)
+    return Mention(inner.name, "person", m.start, m.start + inner.end, inner.text) if inner else None
 
 
 def _key(f: Fact, seen: list[str]) -> tuple[str, str]:

@@ -44,15 +44,25 @@ _WORD_NUMBERS: dict[int, str] = {
     17: "seventeen|семнадцать|семнадцати|сімнадцять|сімнадцяти|седемнадесет",
     18: "eighteen|восемнадцать|восемнадцати|вісімнадцять|вісімнадцяти|осемнадесет",
     19: "nineteen|девятнадцать|девятнадцати|дев'ятнадцять|дев'ятнадцяти|деветнадесет",
-    20: "twenty|двадцать|двадцати|двадцять|двадцяти|двадесет",
-    30: "thirty|тридцать|тридцять|тридесет",
-    40: "forty|сорок|сорока|четиридесет",
-    50: "fifty|пятьдесят|пятидесяти|п'ятдесят|петдесет",
+    20: "twenty|двадцать|двадцати|двадцять|двадцяти|двадесет|двайсет",
+    30: "thirty|тридцать|тридцати|тридцять|тридцяти|тридесет|трийсет",
+    40: "forty|сорок|сорока|четиридесет|четирийсет",
+    50: "fifty|пятьдесят|пятидесяти|п'ятдесят|п'ятдесяти|петдесет",
+    60: "sixty|шестьдесят|шестидесяти|шістдесят|шістдесяти|шестдесет",
+    70: "seventy|семьдесят|семидесяти|сімдесят|сімдесяти|седемдесет",
+    80: "eighty|восемьдесят|восьмидесяти|вісімдесят|вісімдесяти|осемдесет",
+    90: "ninety|девяносто|девяноста|дев'яносто|деветдесет",
     100: "hundred|a hundred|сто|ста|сотня|стотина",
     1000: "thousand|a thousand|тысяча|тысячи|тысячу|тисяча|тисячі|хиляда",
 }
 # Number words are written with a plain apostrophe (п'ять); text may carry the typographic one.
-_WORD_VALUE = {w: n for n, words in _WORD_NUMBERS.items() for w in words.split("|")}
+# One and a half, and a half that only counts with a scale after it ("половин милион"; see facts()).
+_FRACTIONS = {"полтора": 1.5, "полторы": 1.5, "півтора": 1.5, "півтори": 1.5, "половин": 0.5}
+_WORD_VALUE: dict[str, float] = {w: n for n, words in _WORD_NUMBERS.items() for w in words.split("|")} | _FRACTIONS
+# Tens and units written as two words make one number ("двадцать три", "twenty-three", "двайсет и трима").
+_TENS = "|".join(w for n, words in _WORD_NUMBERS.items() if 20 <= n <= 90 for w in words.split("|"))
+_ONES = "|".join(w for n, words in _WORD_NUMBERS.items() if n <= 9 for w in words.split("|"))
+_COMPOUND_SPLIT = re.compile(r"[\s-]+(?:и\s+)?")
 _SCALES = {
     "thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тис": 1e3, "тисяч": 1e3, "хил": 1e3, "хиляди": 1e3,
     "million": 1e6, "millions": 1e6, "mln": 1e6, "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6,
@@ -69,7 +79,7 @@ _UNITS: dict[str, str] = {
     "drone": r"drones?|UAVs?|unmanned aerial vehicles?|дрон\w*|беспилотник\w*|БПЛА|безпілотник\w*|БпЛА|безпилотн\w*",
     "missile": r"missiles?|rockets?|ракет\w*",
     "soldier": r"soldiers?|troops?|servicem[ae]n|солдат\w*|военнослужащ\w*|військов\w*|бойц\w*|войни(?:ци)?",
-    "person": r"people|persons?|civilians?|человек|людей|люди|людина|людини|хора|души|жертв\w*|загинал\w*",
+    "person": r"people|persons?|civilians?|человека?|людей|люди|людина|людини|хора|души|жертв\w*|загинал\w*",
     "country": r"countries|country|стран\w*|країн\w*|държави|държава",
     "system": r"systems?|систем\w*",
     "vehicle": r"vehicles?|tanks?|armou?red personnel carriers?|танк\w*|бронетранспорт\w*|бронемашин\w*",
@@ -107,9 +117,10 @@ _WEEKDAYS: dict[str, str] = {
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _DIGITS = r"\d{1,3}(?:[ ,\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _WORDS = "|".join(re.escape(w).replace("'", "['’]") for w in sorted(_WORD_VALUE, key=len, reverse=True))
+_COMPOUND = rf"(?:{_TENS})(?:-|\s+(?:и\s+)?)(?:{_ONES})".replace("'", "['’]")
 _SCALE_RE = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
 _NUMBER_RE = re.compile(
-    rf"(?<![\w.,-])(?P<num>{_DIGITS}|{_WORDS})(?:\s*(?P<scale>{_SCALE_RE})\.?)?(?![\w]|[.,]\d)",
+    rf"(?<![\w.,-])(?P<num>{_DIGITS}|{_COMPOUND}|{_WORDS})(?:\s*(?P<scale>{_SCALE_RE})\.?)?(?![\w]|[.,]\d)",
     re.IGNORECASE,
 )
 # Up to two words may stand between a count and its noun ("six Shahed drones"), but never another
@@ -163,8 +174,11 @@ def gazetteer() -> AliasTable:
 
 def _number_value(raw: str, scale: str | None) -> float | None:
     word = raw.lower().replace("’", "'")
+    parts = _COMPOUND_SPLIT.split(word)
     if word in _WORD_VALUE:
         value = float(_WORD_VALUE[word])
+    elif len(parts) == 2 and all(p in _WORD_VALUE for p in parts):
+        value = float(_WORD_VALUE[parts[0]] + _WORD_VALUE[parts[1]])
     else:
         digits = raw.replace("\u202f", " ")
         if re.fullmatch(r"\d{1,3}(?:[ ,]\d{3})+(?:[.,]\d+)?", digits):
@@ -268,6 +282,8 @@ def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
         if _overlaps(span, taken) or any(span[0] < b and a < span[1] for a, b in hidden):
             continue
         value = _number_value(m["num"], m["scale"])
+        if value is not None and value < 1 and not m["scale"] and not m["num"][0].isdigit():
+            continue  # "половин час": a half without a scale is no count
         if value is None or (value == 1 and not m["num"].isdigit() and _ANOTHER.search(masked, 0, m.start())):
             continue  # "ще один пункт", "one more checkpoint": another, not a count
         before, rest = masked[: m.start()], masked[m.end() :]

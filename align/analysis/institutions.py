@@ -104,23 +104,31 @@ def composed(text: str, mentions: list[Mention], places: list[Mention], home: st
     ``canonical`` lists it ("Ukrainian General Staff" → General Staff of Ukraine). Without its
     country, a generic institution or body is the ``home`` country's when the text's language
     says whose (Ukrainian news: "Генштаб", "уряд", "Міненерго" are Ukraine's); otherwise a body
-    is left out and a generic institution stays generic."""
-    out = []
+    is left out and a generic institution stays generic. A body owned by another one of a country
+    is that country's ("the Polish army's operational command" → Polish Operational Command)."""
+    out: list[Mention] = []
+    last: Country | None = None  # the country of the mention just composed
     for m in mentions:
         if m.name in GENERIC or m.kind == BODY:
             found = _country_of(text, m, places)
+            if found is None and last is not None and _POSSESSIVE.fullmatch(text, out[-1].end, m.start):
+                found = last, out.pop().start, m.end
             if found is None and home is not None:
                 found = _by_name()[home], m.start, m.end
+            last = found[0] if found is not None else None
             if found is not None:
                 country, start, end = found
                 m = Mention(canonical(f"{country.demonym} {m.name}"), m.kind, start, end, text[start:end])
             elif m.kind == BODY:
                 continue
         elif m.kind in {"institution", "agency"}:
+            last = None
             # "Russia's Federal Air Transport Agency": the possessive country is part of the name
             found_owner = owner(text, m.start, places)
             if found_owner is not None:
                 m = Mention(m.name, m.kind, found_owner.start, m.end, text[found_owner.start : m.end])
+        else:
+            last = None
         out.append(m)
     return out
 

@@ -22,7 +22,8 @@ from .translit import CYRILLIC, latin_name
 # reported", "state energy company Energocom said", "пише видання «Схеми»", "компания «Лукойл»").
 _MEDIUM_WORDS = (r"broadcaster|newspaper|news agency|news site|news outlet|outlet|website|TV channel|daily|magazine"
                  r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|виданн\w*|радіостанці\w*"
-                 r"|вестник\w*|телевизия(?:та)?|медията|(?:Telegram|телеграм|телеграмм)-канал\w*|радио|радіо")
+                 r"|вестник\w*|телевизия(?:та)?|медията|(?:Telegram|телеграм|телеграмм)-канал\w*|радио|радіо"
+                 r"|агенци\w*|агентств\w*")
 _COMPANY_WORDS = (r"company|firm|operator|utility|producer|manufacturer|carrier|concern"
                   r"|(?:rights |campaign |advocacy )?group|watchdog|charity|think tank|NGO"
                   r"|компани\w*|оператор\w*|концерн\w*|госкорпораци\w*|корпораці\w*|корпораци\w*|виробник\w*"

@@ -18,7 +18,8 @@ HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "fact
             "facts-heldout-4.jsonl", "facts-heldout-5.jsonl",
             "facts-heldout-6.jsonl", "facts-heldout-7.jsonl", "facts-heldout-8.jsonl", "facts-heldout-9.jsonl",
             "facts-heldout-10.jsonl", "facts-heldout-11.jsonl",
-            "facts-heldout-12.jsonl", "facts-heldout-13.jsonl", "facts-heldout-14.jsonl")
+            "facts-heldout-12.jsonl", "facts-heldout-13.jsonl", "facts-heldout-14.jsonl",
+            "facts-heldout-15.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
@@ -66,7 +67,8 @@ def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
     (after media named in Latin letters after a title froze), ``facts-heldout-12.jsonl`` (after
     channels told in English and asides before a verb froze), ``facts-heldout-13.jsonl`` (after
     channels on air and speakers with whom someone spoke froze) and ``facts-heldout-14.jsonl``
-    (after asides between commas and interviews given to one word froze)."""
+    (after asides between commas and interviews given to one word froze) and ``facts-heldout-15.jsonl``
+    (after programmes spoken on, claims and polls froze)."""
     out: list[tuple[str, ...]] = []
     for name in HELD_OUT:
         path = folder / name
