@@ -157,6 +157,16 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
      {("Hungarian Operational Command", "source")}),
     ("Ердоган е разговарял с Тръмп, съобщи турското президентство.", {("Turkish Presidency", "source")}),
     ("У Києві пошкоджено будинок, інформує КМВА.", {("Kyiv City Military Administration", "source")}),
+    # a medium's reporter on the spot; a reporter who only appears is no citation
+    ("An AP correspondent in Odesa heard several explosions before dawn.", {("AP", "source")}),
+    ("A BBC journalist was detained in Moscow.", set()),
+    # what a medium writes comes after its comma, the subject of the report included
+    ("Как пишет издание The Insider, ФСБ задержала двух человек в Москве.", {("The Insider", "source")}),
+    # the broadcast a statement went through, between the cue and the speaker, or in an aside
+    ("Як розповів в ефірі «Київ24» військовий аналітик Павло Нарожний, ворог готує наступ.",
+     {("Kyiv24", "channel"), ("Pavlo Narozhnyi", "source")}),
+    ("Речник ВМС Дмитро Плетенчук в коментарі Радіо Свобода сказав, що флот відійшов до Новоросійська.",
+     {("Radio Liberty", "channel"), ("Dmytro Pletenchuk", "source")}),
     # people told something are no medium, and another name before the verb is the subject
     ("The minister told US lawmakers that aid would continue.", set()),
     ("Председателят на Движението за права и свободи Ахмед Доган пък заяви, че партията ще подкрепи кабинета.",
@@ -173,6 +183,9 @@ def test_a_listed_person_opening_a_source_name_is_still_named_and_a_verb_is_no_t
     # Bulgarian "сочи" ("shows") is not Sochi; the city keeps its name
     assert _kinds("Това сочи анализ на правителството.", "place") == []
     assert _kinds("Олимпиадата в Сочи приключи.", "place") == ["Sochi"]
+    # a quoted medium's name is no place even where one opens it
+    found = analyse("Як розповів в ефірі «Київ24» військовий аналітик Павло Нарожний, ворог готує наступ.")[1]
+    assert [f for f in found if f.kind == "place"] == []
 
 
 def test_a_quoted_name_an_interview_was_given_to_or_whose_press_service_spoke() -> None:

@@ -75,6 +75,9 @@ _CUES = [
     r"говорится", r"йдеться", r"ідеться", r"се казва", r"се посочва", r"посочи\w*",
     # channels and their verbs (see _CHANNEL_RE): "told Interfax", "согласно Reuters", "пред Ройтерс"
     r"per", r"speaking to", r"talking to", r"spoke to", r"in an (?:exclusive )?interview", r"interview",
+    # a medium's reporter on the spot: "An AFP correspondent in Kharkiv heard"
+    r"(?:correspondents?|reporters?|journalists?)(?=(?:\s+(?:in|at|on)\s+[A-Z][\w-]+)?\s+(?:heard|saw|witnessed"
+    r"|counted|reported|observed))",
     r"speaking on", r"appearing on", r"in an appearance on",
     r"in (?:comments|remarks|a statement) to",
     r"рассказыва\w*", r"согласно", r"в (?:эксклюзивном )?интервью", r"в беседе с",
@@ -99,7 +102,8 @@ _CHANNEL_RE = re.compile(
     r"|(?:заяви|розказа|розпові|сказа|повідоми|поясни)\w{0,3}|розповіда\w*|в (?:ексклюзивному )?інтерв['’]?ю"
     r"|в розмові з|(?:виданню|агентству|агенції|газеті|телеканалу)"
     r"|(?:каза|заяви|разказа|сподели)\w{0,3}\s+пред|пред|в интервю (?:за|пред)|интервю за"
-    r"|в эфире|в ефірі|в ефира на|on air with|speaking on|appearing on|in an appearance on)(?:\s+the)?[\s«\"“„']+$",
+    r"|в эфире|в ефірі|в ефира на|в коментарі|в комментарии|в коментар за|on air with|speaking on|appearing on"
+    r"|in an appearance on)(?:\s+the)?[\s«\"“„']+$",
     re.IGNORECASE)
 MEDIA = frozenset({"agency"})
 NEAR = 60  # characters between cue and mention that still make one phrase
@@ -184,16 +188,20 @@ def _with(text: str, m: Mention) -> bool:
     return _WITH.search(text, max(0, m.start - 20), m.start) is not None
 
 
-def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention], text: str) -> tuple[int, int] | None:
-    """The cue that makes a person the speaker: right next to the name, nothing in between,
-    and, when the cue comes first ("said Peskov"), not already taken by a source before it
-    ("the White House said Kim could travel")."""
+def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention], text: str,
+                 media: tuple[Mention, ...] = ()) -> tuple[int, int] | None:
+    """The cue that makes a person the speaker: right next to the name, nothing in between but
+    the ``media`` a statement went through, and, when the cue comes first ("said Peskov"), not
+    already taken by a source before it ("the White House said Kim could travel")."""
     if _with(text, m):
         return None
     for cue in sorted(cues, key=lambda c: _gap(m, c)):
         titled_aside = cue[0] >= m.end and appositive(text[m.end : cue[0]])
-        aside = _subject_aside(m, cue, text)
-        far = _gap(m, cue) > PERSON_NEAR and not titled_aside and not aside
+        aside = _subject_aside(m, cue, _media_blanked(text, media))
+        # a medium the statement went through may stand between the cue and its speaker ("Як зазначив
+        # в ефірі «Київ24» військовий експерт Олег Жданов")
+        through = sum(o.end - o.start for o in media if min(m.end, cue[1]) <= o.start and o.end <= max(m.start, cue[0]))
+        far = _gap(m, cue) - through > PERSON_NEAR and not titled_aside and not aside
         if far or _between(m, cue, others, text):
             continue
         between = text[min(m.end, cue[1]) : max(m.start, cue[0])]
@@ -208,6 +216,14 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
             continue
         return cue
     return None
+
+
+def _media_blanked(text: str, media: tuple[Mention, ...]) -> str:
+    """``text`` with each medium's name replaced by as many x's: an aside may name the medium a
+    statement went through ("Андрій Демченко в коментарі Радіо Свобода сказав") and stay an aside."""
+    for o in media:
+        text = text[: o.start] + "x" * (o.end - o.start) + text[o.end :]
+    return text
 
 
 def _subject_aside(m: Mention, cue: tuple[int, int], text: str) -> bool:
@@ -288,7 +304,10 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
         # whom it was about ("Захарова назвала провокацией заявление МИД Эстонии")
         spoken = any(o is not m and o.kind == "official" and 0 <= cue[0] - o.end <= 2 and not _with(text, o)
                      for o in mentions)
-        return bool(_THAT.search(text[cue[1] : m.start])) or (spoken and m.kind != "agency")
+        # "Как пишет издание The Insider, ФСБ задержала…": the cue's source came first, then a comma
+        taken = any(o is not m and o.kind != "role" and cue[1] <= o.start and o.end <= m.start
+                    and re.fullmatch(r"\s*,\s*", text[o.end : m.start]) for o in mentions)
+        return bool(_THAT.search(text[cue[1] : m.start])) or (spoken and m.kind != "agency") or taken
     if "," not in text[m.end : cue[0]] or _CITING_CUE.fullmatch(text, cue[0], cue[1]):
         return False  # next to its cue, or the one citing ("Reuters, citing minister Sybiha, said")
     speakers = [o for o in mentions if o is not m and o.kind in {"official", "person"}]
@@ -356,6 +375,7 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
     cited: list[tuple[Mention, tuple[int, int], str]] = []
     for lo, hi in _sentences(text):
         inside = [m for i, m in enumerate(mentions) if lo <= m.start < hi and i not in via]
+        through = tuple(m for i, m in enumerate(mentions) if lo <= m.start < hi and i in via)
         sentence_cues = [c for c in cues if lo <= c[0] < hi]
         cited += [(m, (via[i], m.end), "channel") for i, m in enumerate(mentions) if lo <= m.start < hi and i in via]
         for m in inside:
@@ -365,7 +385,7 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
                 continue
             near = min(sentence_cues, key=lambda c: _gap(m, c), default=None)
             if m.kind in {"official", "role", BODY}:  # a speaker: right next to its cue
-                near = _speaker_cue(m, sentence_cues, inside, text)
+                near = _speaker_cue(m, sentence_cues, inside, text, through)
                 if near is None:
                     continue
             if m.kind in {"institution", BODY} and _affiliation(m, inside, text):

@@ -47,7 +47,8 @@ _REPORTED_BY_QUOTED = re.compile(
 # ("в интервью «Российской газете»", "інтерв'ю «Дзеркалу тижня»", "пресс-служба «Газпрома»"): a
 # medium, or a body that counts next to its cue. The name keeps the case it is written in.
 _QUOTED_AFTER = re.compile(
-    r"(?<!\w)(?i:(?P<interview>в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)|интервю за)"
+    r"(?<!\w)(?i:(?P<interview>в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)|интервю за|в эфире|в ефірі"
+    r"|в ефира на)"
     r"|(?:пресс-служб|прес-служб|пресслужб|пресцентър)\w*(?:\s+на)?)"
     r"\s+[«“„](?P<name>[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[\w'’.-]+){0,2})[»”“]")
 
@@ -92,12 +93,18 @@ def described(text: str, known: list[Mention]) -> list[Mention]:
     named = [(m, "agency" if m["medium"] else BODY) for m in _DESCRIBED_RE.finditer(text)]
     quoted = [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]
     quoted += [(m, "agency" if m["interview"] else BODY) for m in _QUOTED_AFTER.finditer(text)]
+    in_quotes = {id(m) for m, _ in quoted}
     interviewed = [(m, "agency") for m in _INTERVIEWED_BY.finditer(text)] if CYRILLIC.search(text) else []
     told = [(m, "agency") for m in (*_TOLD_MEDIUM.finditer(text), *_INTERVIEW_MEDIUM.finditer(text))]
     for m, kind in named + quoted + interviewed + told:
         start, end = m.span("name")
         name = m["name"]
-        if name.split()[0].lower() in _NOT_NAMES or any(k.start < end and start < k.end for k in known + found):
+        # "издание The Insider": after what it is, "The" opens a Latin name
+        article = name.startswith("The ") and m.re is _DESCRIBED_RE
+        # a quoted name is one even where a place opens it («Київ24»)
+        overlap = [k for k in known + found if k.start < end and start < k.end
+                   and not (id(m) in in_quotes and k.kind == "place")]
+        if (name.split()[0].lower() in _NOT_NAMES and not article) or overlap:
             continue
         found.append(Mention(latin_name(name, text), kind, start, end, name))
     return found
