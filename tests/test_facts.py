@@ -38,6 +38,7 @@ def test_number_words_and_their_inflections() -> None:
     assert _kinds("півтора мільйона абонентів", "number") == [1_500_000]
     assert _kinds("около половин милион души", "quantity") == [{"n": 500_000, "unit": "person"}]
     assert _kinds("за половин час", "number") == []
+    assert _kinds("Около дузина дрона са свалени.", "quantity") == [{"n": 12, "unit": "drone"}]
     # collective numerals in the genitive: "поранено п'ятьох людей", "задержали пятерых человек"
     for text in ("поранено п'ятьох людей", "задержали пятерых человек"):
         assert _kinds(text, "quantity") == [{"n": 5, "unit": "person"}], text
@@ -167,6 +168,17 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
      {("Kyiv24", "channel"), ("Pavlo Narozhnyi", "source")}),
     ("Речник ВМС Дмитро Плетенчук в коментарі Радіо Свобода сказав, що флот відійшов до Новоросійська.",
      {("Radio Liberty", "channel"), ("Dmytro Pletenchuk", "source")}),
+    # a title set off after the name, then the network posted on; a medium before the channel it runs;
+    # who was quoted as saying; the body in a title after the name is the speaker's employer
+    ("Valerii Zaluzhnyi, Ukraine's ambassador to Britain, said in a Facebook post that the war would be long.",
+     {("Valerii Zaluzhnyi", "source"), ("Facebook", "source")}),
+    ("Residents of Belgorod heard sirens, the Rybar Telegram channel said.", {("Rybar", "source"), ("Telegram", "source")}),
+    ("State media quoted Georgian Prime Minister Irakli Kobakhidze as saying that Tbilisi would not join sanctions.",
+     {("Irakli Kobakhidze", "source")}),
+    ("Андрій Коваленко, керівник Центру протидії дезінформації, заявив, що це фейк.", {("Andrii Kovalenko", "source")}),
+    # "warned that" cites; "warned the prime minister" does not make the prime minister a source
+    ("Германското правителство предупреди, че ще блокира сделката.", {("German Government", "source")}),
+    ("България предупреди британския премиер Тереза Мей за последиците.", set()),
     # people told something are no medium, and another name before the verb is the subject
     ("The minister told US lawmakers that aid would continue.", set()),
     ("Председателят на Движението за права и свободи Ахмед Доган пък заяви, че партията ще подкрепи кабинета.",
@@ -195,6 +207,10 @@ def test_a_quoted_name_an_interview_was_given_to_or_whose_press_service_spoke() 
                                                               ("Yuray Blanar", "official", "source")}
     press = sources("Пресс-служба «Лукойла» сообщила, что завод работает в штатном режиме.")
     assert [(s.name, s.kind) for s in press] == [("Lukoyla", "institution")]
+    # a journal is a medium; a journalist is a person
+    assert [s.name for s in sources("Американский журнал Foreign Affairs опубликовал статью о переговорах.")] == [
+        "Foreign Affairs"]
+    assert _kinds("Встречи ведет журналист Вадим Верник.", "person") == ["Vadim Vernik"]
 
 
 def test_seeds_quote_who_the_issue_says(seeds: Path) -> None:
@@ -251,8 +267,8 @@ def test_labelled_sets_reach_the_targets() -> None:
     # facts-heldout-12 after channels told in English and asides before a verb froze, facts-heldout-13
     # after channels on air and speakers with whom someone spoke froze, facts-heldout-14 after asides
     # between commas and interviews given to one word froze, facts-heldout-15 after channels spoken on and
-    # claims froze, facts-heldout-16 after compound numbers and owned bodies froze (first measurements
-    # in the README); the
+    # claims froze, facts-heldout-16 after compound numbers and owned bodies froze, facts-heldout-17
+    # after reporters on the spot and broadcasts in asides froze (first measurements in the README); the
     # floors keep what fixes reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
@@ -262,7 +278,7 @@ def test_labelled_sets_reach_the_targets() -> None:
               "facts-heldout-10.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-11.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-12.jsonl": (0.94, 0.94, 0.94, 0.94), "facts-heldout-13.jsonl": (0.97, 0.97, 0.97, 0.97),
               "facts-heldout-14.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout-15.jsonl": (0.97, 0.97, 0.97, 0.97),
-              "facts-heldout-16.jsonl": (0.97, 0.97, 0.97, 0.97)}
+              "facts-heldout-16.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout-17.jsonl": (0.97, 0.97, 0.97, 0.97)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)

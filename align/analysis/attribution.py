@@ -40,12 +40,12 @@ from .facts import named_in
 from .institutions import BODY, administrations, composed
 from .organisations import described, lone_speakers, organisations
 from .people import given_start, people, someone_else
-from .titles import appositive, title_start
+from .titles import TITLE_RE, appositive, title_start
 from .translit import cyrillic_language
 
 _CUES = [
     # English
-    r"as quoted by", r"quoted by", r"according to", r"citing", r"cited", r"quoting",
+    r"as quoted by", r"quoted by", r"according to", r"citing", r"cited", r"quoting", r"as saying",
     r"(?:said|says|say|told|reported|reports|announced|stated|wrote|posted|added|confirmed|claimed|denied"
     r"|warned|specified|informed|noted|tweeted|declared|insisted|accused|critici[sz]ed|condemned|published|claims)",
     # claims and polls: "Bild твърди, че", "утверждает Bloomberg", "проучване на", "опрос CNN" (not "утверждать"
@@ -85,7 +85,9 @@ _CUES = [
     r"разказ\w*", r"(?:в )?интервю", r"пред",
     # Bulgarian
     r"съобщ\w*", r"според", r"по думите на", r"цитиран\w* от", r"цитира\w*", r"каза", r"написа\w*", r"обяви\w*",
-    r"потвърди\w*", r"информира\w*", r"заяви\w*", r"уточни\w*", r"предаде\w*", r"отказа да коментира",
+    r"потвърди\w*", r"информира\w*",
+    r"заяви\w*", r"уточни\w*", r"предаде\w*", r"отказа да коментира",
+    r"предупреди\w*(?=,?\s+(?:че|за)(?!\w))",  # "warned that", not "warned the prime minister"
     r"обвини\w*", r"нарече\w*", r"осъди\w*", r"разкритикува\w*", r"публикува\w*",
 ]
 _CUE_RE = re.compile(r"(?<!\w)(?:" + "|".join(_CUES) + r")(?!\w)", re.IGNORECASE)
@@ -163,10 +165,12 @@ def _between(m: Mention, cue: tuple[int, int], others: list[Mention], text: str)
     that is a statement's channel (``others`` holds none, see :func:`sources`), not a network the
     statement was posted on ("повідомив у Telegram голова ОВА …"), not the employer written
     into the speaker's title ("according to Kremlin spokesman Dmitry Peskov"), not someone the
-    speaker was with ("с Путиным")."""
+    speaker was with ("с Путиным"), not the body named in a title set off after the name
+    ("Андрій Коваленко, керівник Центру протидії дезінформації, заявив")."""
     lo, hi = min(m.end, cue[1]), max(m.start, cue[0])
     return any(o is not m and o.kind not in {"role", "channel"} and lo <= o.start and o.end <= hi and not _with(text, o)
-               and (o.end > m.start or text[o.end : m.start].strip() or _untitled(text, m)) for o in others)
+               and (o.end > m.start or text[o.end : m.start].strip() or _untitled(text, m))
+               and not (m.end <= o.start and _TITLE_AFTER.fullmatch(text, m.end, o.start)) for o in others)
 
 
 def _untitled(text: str, m: Mention) -> bool:
@@ -259,6 +263,9 @@ _MEMBER_AFTER = re.compile(r"\s+(?:agents?|officers?|operatives?|employees?|info
                            re.IGNORECASE)
 
 
+_TITLE_AFTER = re.compile(r"\s*,\s*(?:the\s+)?(?:[\w'’-]+\s+){0,2}?" + TITLE_RE.pattern + r"(?:\s+[\w'’-]+){0,2}?\s+")
+
+
 def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
     """True when an institution only names a person's employer ("Kremlin spokesman Dmitry Peskov",
     "агента ФСБ", "an FSB agent")."""
@@ -266,6 +273,8 @@ def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
         return True
     if any(o.kind == "official" and o.start <= m.start and m.end <= o.end for o in others):
         return True  # inside an official's title ("Говорителят на Кремъл Дмитрий Песков")
+    if any(o.kind == "official" and o.end <= m.start and _TITLE_AFTER.fullmatch(text, o.end, m.start) for o in others):
+        return True  # in a title set off after the name ("Андрій Коваленко, керівник Центру протидії…")
     # What "according to" cites, unless a title follows it ("Според Кремъл Путин и Тръмп…", not
     # "According to Kremlin spokesman Dmitry Peskov").
     cited = _ACCORDING.search(text, max(0, m.start - 30), m.start) is not None
@@ -312,11 +321,11 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
         return False  # next to its cue, or the one citing ("Reuters, citing minister Sybiha, said")
     speakers = [o for o in mentions if o is not m and o.kind in {"official", "person"}]
     # a name set off by a comma before its cue speaks even when the medium it told comes next
-    # ("Dmytro Pletenchuk, told the Kyiv Independent")
+    # ("Dmytro Pletenchuk, told the Kyiv Independent"), and a network posted on never speaks
     appositive_name = m.kind in {"official", "person"} and re.fullmatch(r"\s*,\s*", text[m.end : cue[0]]) is not None
     after = any(0 <= o.start - cue[1] <= PERSON_NEAR and not re.search(r"[,;:.]", text[cue[1] : o.start])
-                for o in mentions
-                if o is not m and o.kind != "role" and not (appositive_name and _channel_of_cue(o, text)))
+                for o in mentions if o is not m and o.kind not in {"role", "channel"}
+                and not (appositive_name and _channel_of_cue(o, text)))
     # "The Commission proposed sanctions, Commission President Ursula von der Leyen said", and a
     # name set off by commas right after the body it speaks for ("A spokesperson for the Southern
     # Defence Forces, Dmytro Pletenchuk, told")

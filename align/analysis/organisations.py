@@ -23,7 +23,7 @@ from .translit import CYRILLIC, latin_name
 _MEDIUM_WORDS = (r"broadcaster|newspaper|news agency|news site|news outlet|outlet|website|TV channel|daily|magazine"
                  r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|виданн\w*|радіостанці\w*"
                  r"|вестник\w*|телевизия(?:та)?|медията|(?:Telegram|телеграм|телеграмм)-канал\w*|радио|радіо"
-                 r"|агенци\w*|агентств\w*")
+                 r"|агенци\w*|агентств\w*|журнал(?:а|у|ом|е|і)?|списание(?:то)?")
 _COMPANY_WORDS = (r"company|firm|operator|utility|producer|manufacturer|carrier|concern"
                   r"|(?:rights |campaign |advocacy )?group|watchdog|charity|think tank|NGO"
                   r"|компани\w*|оператор\w*|концерн\w*|госкорпораци\w*|корпораці\w*|корпораци\w*|виробник\w*"
@@ -41,6 +41,11 @@ _DESCRIBED_RE = re.compile(
 _REPORTED_BY_QUOTED = re.compile(
     r"(?<!\w)(?i:сообща(?:ет|ют)|пише[тш]?|повідомля(?:є|ють)|съобщ(?:ава|и|иха))"
     r"\s+[«“„](?P<name>[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[\w'’.-]+){0,2})[»”“]")
+
+
+# A medium named before the kind of channel it runs ("the Astra Telegram channel said").
+_RUNS_CHANNEL = re.compile(
+    r"(?<!\w)the\s+(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)\s+(?=(?:Telegram|YouTube|VK)\s+channel)")
 
 
 # What an interview was given to, or whose press service spoke, when its name stands in quotes
@@ -77,7 +82,7 @@ _TOLD_MEDIUM = re.compile(
 # medium. A person interviewed with is named in full, given name first ("with Tucker Carlson"), and
 # a listed one is known before this runs.
 _INTERVIEW_MEDIUM = re.compile(
-    r"(?<!\w)(?:in an? (?:exclusive )?interview with|in (?:an? )?(?:exclusive )?(?:comments|remarks) to)\s+"
+    r"(?<!\w)(?i:in an? (?:exclusive )?interview with|in (?:an? )?(?:exclusive )?(?:comments|remarks) to)\s+"
     r"(?P<name>(?:(?:Le|La|Les|Die|Der|Das|El|Il|De|Het)\s+)?[A-Z][\w&.-]*[\w&])"
     r"(?=\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|published\b|$))")
 
@@ -91,6 +96,7 @@ def described(text: str, known: list[Mention]) -> list[Mention]:
     word an English speaker gave an interview to."""
     found: list[Mention] = []
     named = [(m, "agency" if m["medium"] else BODY) for m in _DESCRIBED_RE.finditer(text)]
+    named += [(m, "agency") for m in _RUNS_CHANNEL.finditer(text)]
     quoted = [(m, "agency") for m in _REPORTED_BY_QUOTED.finditer(text)]
     quoted += [(m, "agency" if m["interview"] else BODY) for m in _QUOTED_AFTER.finditer(text)]
     in_quotes = {id(m) for m, _ in quoted}

@@ -18,7 +18,7 @@ _TITLES = [
     r"spokes(?:man|woman|person)", r"ambassador", r"envoy", r"(?:lieutenant |major |brigadier )?general",
     r"colonel", r"commander", r"chief", r"head", r"adviser", r"advisor", r"secretary", r"senator",
     r"chancellor", r"lawmaker", r"deputy", r"prosecutor", r"ombudsman", r"commissioner", r"chairman",
-    r"chairwoman", r"director", r"official", r"representative",
+    r"chairwoman", r"director", r"official", r"representative", r"charg[eé] d['’]affaires",
     # who else news quotes by name: reporters, analysts, bloggers, lawyers, activists
     r"journalist", r"correspondent", r"analyst", r"(?:military )?blogger", r"expert", r"political scientist",
     r"researcher", r"lawyer", r"activist", r"leader", r"professor", r"historian", r"volunteer", r"pilot",
@@ -35,12 +35,13 @@ _TITLES = [
     r"генерал\w*", r"полковник\w*", r"командующ\w*", r"командир\w*", r"советник\w*", r"помощник\w*",
     r"секретар\w*", r"сенатор\w*", r"канцлер\w*", r"депутат\w*", r"прокурор\w*", r"омбудсмен\w*",
     r"уполномоченн\w*", r"председател\w*", r"директор\w*", r"руководител\w*", r"начальник\w*",
-    r"официальн\w+ представител\w*",
+    r"официальн\w+ представител\w*", r"поверенн\w+ в делах",
     r"представител\w*", r"заместител\w*", r"вице-премьер\w*", r"вице-президент\w*", r"замглав\w*", r"врио",
     # Ukrainian
     r"прем['’]єр\w*", r"міністр\w*", r"голов[аиіоюу]", r"очільник\w*", r"керівник\w*", r"мер\w*",
     r"речни\w*", r"прес-секретар\w*", r"командувач\w*", r"радник\w*", r"уповноважен\w*", r"омбудсман\w*",
-    r"офіційн\w+ представник\w*", r"представник\w*", r"заступник\w*", r"віцепрем['’]єр\w*", r"віце-прем['’]єр\w*",
+    r"офіційн\w+ представник\w*", r"повірен\w+ у справах", r"представник\w*", r"заступник\w*",
+    r"віцепрем['’]єр\w*", r"віце-прем['’]єр\w*",
     # Bulgarian
     r"премиер\w*", r"министър\w*", r"кмет\w*", r"говорител\w*", r"посланик\w*", r"съветник\w*",
     r"началник\w*", r"ръководител\w*", r"заместник\w*", r"командващ\w*",
