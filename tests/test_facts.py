@@ -39,6 +39,9 @@ def test_number_words_and_their_inflections() -> None:
     assert _kinds("около половин милион души", "quantity") == [{"n": 500_000, "unit": "person"}]
     assert _kinds("за половин час", "number") == []
     assert _kinds("Около дузина дрона са свалени.", "quantity") == [{"n": 12, "unit": "drone"}]
+    # an ordinal written with digits is no count; a cardinal's case ending keeps it one
+    assert _kinds("бійці 3-ї бригади знищили 5 танків", "quantity") == [{"n": 5, "unit": "vehicle"}]
+    assert _kinds("3-х человек", "quantity") == [{"n": 3, "unit": "person"}]
     # collective numerals in the genitive: "поранено п'ятьох людей", "задержали пятерых человек"
     for text in ("поранено п'ятьох людей", "задержали пятерых человек"):
         assert _kinds(text, "quantity") == [{"n": 5, "unit": "person"}], text
@@ -179,6 +182,19 @@ def test_attribution_phrases(text: str, name: str, phrase: str) -> None:
     # "warned that" cites; "warned the prime minister" does not make the prime minister a source
     ("Германското правителство предупреди, че ще блокира сделката.", {("German Government", "source")}),
     ("България предупреди британския премиер Тереза Мей за последиците.", set()),
+    # verbs of stressing and explaining in all four languages; the medium a sentence opening "Об этом"
+    # names before its verb is the channel
+    ("Finnish Prime Minister Petteri Orpo stressed that Helsinki would keep its border closed.",
+     {("Petteri Orpo", "source")}),
+    ("Пресс-секретарь Кремля Дмитрий Песков пояснил, что встреча не планируется.", {("Dmitry Peskov", "source")}),
+    ("Міністр оборони Денис Шмигаль наголосив, що виробництво зросте.", {("Denys Shmyhal", "source")}),
+    ("Премиерът Росен Желязков обясни, че бюджетът ще бъде приет.", {("Rosen Zhelyazkov", "source")}),
+    ("Об этом «Известиям» рассказал источник в правительстве.", {("Izvestia", "channel")}),
+    # the same verbs meaning something else cite nobody
+    ("Минфин США добавил в санкционные списки три компании.", set()),
+    ("Тръмп и Байдън отбелязаха поотделно Деня на ветераните.", set()),
+    ("Нагадаємо, уряд ухвалив рішення у вівторок.", set()),
+    ("Кремъл не коментира информацията.", set()),
     # people told something are no medium, and another name before the verb is the subject
     ("The minister told US lawmakers that aid would continue.", set()),
     ("Председателят на Движението за права и свободи Ахмед Доган пък заяви, че партията ще подкрепи кабинета.",
@@ -268,7 +284,8 @@ def test_labelled_sets_reach_the_targets() -> None:
     # after channels on air and speakers with whom someone spoke froze, facts-heldout-14 after asides
     # between commas and interviews given to one word froze, facts-heldout-15 after channels spoken on and
     # claims froze, facts-heldout-16 after compound numbers and owned bodies froze, facts-heldout-17
-    # after reporters on the spot and broadcasts in asides froze (first measurements in the README); the
+    # after reporters on the spot and broadcasts in asides froze, facts-heldout-18 after claims in Bulgarian and
+    # reporters' channels froze (first measurements in the README); the
     # floors keep what fixes reached.
     floors = {"facts.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-2.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-3.jsonl": (0.95, 0.95, 0.95, 0.95),
@@ -278,7 +295,8 @@ def test_labelled_sets_reach_the_targets() -> None:
               "facts-heldout-10.jsonl": (0.95, 0.95, 0.95, 0.95), "facts-heldout-11.jsonl": (0.95, 0.95, 0.95, 0.95),
               "facts-heldout-12.jsonl": (0.94, 0.94, 0.94, 0.94), "facts-heldout-13.jsonl": (0.97, 0.97, 0.97, 0.97),
               "facts-heldout-14.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout-15.jsonl": (0.97, 0.97, 0.97, 0.97),
-              "facts-heldout-16.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout-17.jsonl": (0.97, 0.97, 0.97, 0.97)}
+              "facts-heldout-16.jsonl": (0.97, 0.97, 0.97, 0.97), "facts-heldout-17.jsonl": (0.97, 0.97, 0.97, 0.97),
+              "facts-heldout-18.jsonl": (0.95, 0.95, 0.95, 0.95)}
     for name, minimums in floors.items():
         rows = [json.loads(x) for x in (LABELLED / name).read_text(encoding="utf-8").splitlines()]
         scores = field_scores(rows)

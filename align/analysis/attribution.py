@@ -43,11 +43,15 @@ from .people import given_start, people, someone_else
 from .titles import TITLE_RE, appositive, title_start
 from .translit import cyrillic_language
 
+_SAYING_TOO = (r"добавил\w*|указал\w*|напомнил\w*|констатировал\w*|дода(?:в|ла|ли)|нагада(?:в|ла|ли)|подчерта(?:ха)?"
+               r"|обясни(?:ха)?|допълни(?:ха)?|коментира(?:ха)?|отбеляза(?:ха)?|добави(?:ха)?|напомни(?:ха)?")
 _CUES = [
     # English
     r"as quoted by", r"quoted by", r"according to", r"citing", r"cited", r"quoting", r"as saying",
     r"(?:said|says|say|told|reported|reports|announced|stated|wrote|posted|added|confirmed|claimed|denied"
-    r"|warned|specified|informed|noted|tweeted|declared|insisted|accused|critici[sz]ed|condemned|published|claims)",
+    r"|warned|specified|informed|noted|tweeted|declared|insisted|accused|critici[sz]ed|condemned|published|claims"
+    r"|stressed|emphasi[sz]ed|explained|underlined|pointed out|acknowledged|admitted|argued|reiterated|asserted"
+    r"|remarked|commented)",
     # claims and polls: "Bild твърди, че", "утверждает Bloomberg", "проучване на", "опрос CNN" (not "утверждать"
     # "to approve", the adjective "твърди" "firm", nor whoever leads "в опросах" "in the polls")
     r"утвержда(?:ет|ют|л|ла|ли)", r"стверджу\w*",
@@ -58,12 +62,13 @@ _CUES = [
     r"пишет", r"цитиру\w*", r"заяви\w*", r"отметил\w*", r"написал\w*", r"рассказал\w*", r"уточнил\w*",
     r"подтверди\w*", r"по словам", r"объявил\w*", r"информиру\w*", r"сказал\w*", r"отказался комментировать",
     r"назвал\w*", r"обвинил\w*", r"раскритиковал\w*", r"опубликова\w*",
+    r"подчеркну\w*", r"пояснил\w*", r"стало известно", r"приводит(?=\s+(?-i:[А-ЯA-Z«\"„]))",
     r"declined to comment",
     # Ukrainian
     r"повідом\w*", r"переда[єє]", r"передал\w*", r"за даними", r"з посиланням на", r"як пише", r"пише",
     r"цитує", r"інформу\w*", r"заяви\w*", r"зазнач\w*", r"написа\w*", r"розпові\w*", r"уточни\w*", r"підтверди\w*",
     r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати", r"назва\w*", r"звинуват\w*",
-    r"розкритикува\w*", r"опублікува\w*",
+    r"розкритикува\w*", r"опублікува\w*", r"наголоси\w*", r"підкресли\w*", r"поясни(?:в|ла|ли)",
     # assessments and data: "British intelligence believes", "ISW assesses", "сочат данни на НСИ"
     r"believes?", r"assess(?:es|ed)?", r"estimates?", r"estimated", r"data from", r"figures from",
     r"(?:analy[sz]ed|reviewed|verified|obtained|seen|geolocated|compiled|counted) by",
@@ -89,6 +94,10 @@ _CUES = [
     r"заяви\w*", r"уточни\w*", r"предаде\w*", r"отказа да коментира",
     r"предупреди\w*(?=,?\s+(?:че|за)(?!\w))",  # "warned that", not "warned the prime minister"
     r"обвини\w*", r"нарече\w*", r"осъди\w*", r"разкритикува\w*", r"публикува\w*",
+    # verbs of saying that also mean something else ("добавил в санкционные списки", "отбелязаха Деня на
+    # ветераните", "Нагадаємо"): cues only before "that" or right after a quotation, a comma or "как"
+    r"(?:(?<=[,“”\"»—–]\s)|(?<=как\s))(?:" + _SAYING_TOO + r")",
+    r"(?:" + _SAYING_TOO + r")(?=,?\s+(?:что|що|че|that)(?!\w))",
 ]
 _CUE_RE = re.compile(r"(?<!\w)(?:" + "|".join(_CUES) + r")(?!\w)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”»’)]*)\s+(?=[\"'“«‘(]?[A-ZА-ЯЁІЇЄҐ])")
@@ -105,7 +114,7 @@ _CHANNEL_RE = re.compile(
     r"|в розмові з|(?:виданню|агентству|агенції|газеті|телеканалу)"
     r"|(?:каза|заяви|разказа|сподели)\w{0,3}\s+пред|пред|в интервю (?:за|пред)|интервю за"
     r"|в эфире|в ефірі|в ефира на|в коментарі|в комментарии|в коментар за|on air with|speaking on|appearing on"
-    r"|in an appearance on)(?:\s+the)?[\s«\"“„']+$",
+    r"|in an appearance on|про це|об этом|за това)(?:\s+the)?[\s«\"“„']+$",
     re.IGNORECASE)
 MEDIA = frozenset({"agency"})
 NEAR = 60  # characters between cue and mention that still make one phrase
@@ -315,7 +324,7 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
                      for o in mentions)
         # "Как пишет издание The Insider, ФСБ задержала…": the cue's source came first, then a comma
         taken = any(o is not m and o.kind != "role" and cue[1] <= o.start and o.end <= m.start
-                    and re.fullmatch(r"\s*,\s*", text[o.end : m.start]) for o in mentions)
+                    and re.fullmatch(r"[»\"”]?\s*,\s*", text[o.end : m.start]) for o in mentions)
         return bool(_THAT.search(text[cue[1] : m.start])) or (spoken and m.kind != "agency") or taken
     if "," not in text[m.end : cue[0]] or _CITING_CUE.fullmatch(text, cue[0], cue[1]):
         return False  # next to its cue, or the one citing ("Reuters, citing minister Sybiha, said")

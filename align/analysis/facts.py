@@ -120,7 +120,8 @@ _WORDS = "|".join(re.escape(w).replace("'", "['’]") for w in sorted(_WORD_VALU
 _COMPOUND = rf"(?:{_TENS})(?:-|\s+(?:и\s+)?)(?:{_ONES})".replace("'", "['’]")
 _SCALE_RE = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
 _NUMBER_RE = re.compile(
-    rf"(?<![\w.,-])(?P<num>{_DIGITS}|{_COMPOUND}|{_WORDS})(?:\s*(?P<scale>{_SCALE_RE})\.?)?(?![\w]|[.,]\d)",
+    rf"(?<![\w.,-])(?P<num>{_DIGITS}|{_COMPOUND}|{_WORDS})(?:\s*(?P<scale>{_SCALE_RE})\.?)?(?![\w]|[.,]\d)"
+    r"(?!-(?:й|я|е|є|ї|го|му|ий|ій|ая|ое|ые|ті|тя|та|то|ри|ви|th|st|nd|rd)(?!\w))",  # ordinals: "3-ї бригади", "3-й"
     re.IGNORECASE,
 )
 # Up to two words may stand between a count and its noun ("six Shahed drones"), but never another
