@@ -208,9 +208,10 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
     already taken by a source before it ("the White House said Kim could travel")."""
     if _with(text, m):
         return None
+    blanked = _media_blanked(text, media)
     for cue in sorted(cues, key=lambda c: _gap(m, c)):
         titled_aside = cue[0] >= m.end and appositive(text[m.end : cue[0]])
-        aside = _subject_aside(m, cue, _media_blanked(text, media))
+        aside = _subject_aside(m, cue, blanked)
         # a medium the statement went through may stand between the cue and its speaker ("Як зазначив
         # в ефірі «Київ24» військовий експерт Олег Жданов")
         through = sum(o.end - o.start for o in media if min(m.end, cue[1]) <= o.start and o.end <= max(m.start, cue[0]))
@@ -218,7 +219,7 @@ def _speaker_cue(m: Mention, cues: list[tuple[int, int]], others: list[Mention],
         if far or _between(m, cue, others, text):
             continue
         between = text[min(m.end, cue[1]) : max(m.start, cue[0])]
-        apposition = cue[0] >= m.end and re.fullmatch(r"\s*,\s*", between) and (
+        apposition = cue[0] >= m.end and _COMMA.fullmatch(between) and (
             re.search(r",\s*$", text[: m.start]) or "," in text[m.start : m.end])
         if re.search(r"[,;:]", between) and not apposition and not titled_aside and not aside:
             continue  # "the governor, Oleh Kiper, said" is his, and "Andrii Kovalenko, head of the centre, said"
@@ -301,22 +302,22 @@ _ACCORDING = re.compile(r"(?i:according to(?: the)?|според|согласн�
 _THAT = re.compile(r"(?<!\w)(?:that|что|чтобы|що|щоб|че)(?!\w)", re.IGNORECASE)
 
 
+_COMMA = re.compile(r"\s*,\s*")
+
+
 def _set_off(before: str, after: str) -> bool:
     """Only a comma before a name and after it: the name is an aside to what stands before."""
-    return bool(re.fullmatch(r"\s*,\s*", before) and re.fullmatch(r"\s*,\s*", after))
+    return bool(_COMMA.fullmatch(before) and _COMMA.fullmatch(after))
 
 
-def _channel_of_cue(o: Mention, text: str) -> bool:
-    """A medium the cue before it was said to ("…, told the Kyiv Independent"): no speaker of its own."""
-    return o.kind in MEDIA and _CHANNEL_RE.search(text[max(0, o.start - 60) : o.start]) is not None
-
-
-def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mention]) -> bool:
+def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mention],
+              through: tuple[Mention, ...] = ()) -> bool:
     """True when the mention stands inside the clause its cue reports: after the cue and a "that"
     ("told RIA Novosti that the Kremlin saw no basis"), or before a comma and a cue that already has
     its speaker right after it ("the UN Security Council will meet, Nebenzya announced") or right
     before it ("the Commission proposed sanctions, Commission President von der Leyen said"): the
-    subject of what was said, not who said it."""
+    subject of what was said, not who said it. ``through`` are the media statements went through
+    (:func:`channels`)."""
     if cue[1] <= m.start:
         # after a cue whose speaker stands right before it, an institution is what was said or
         # whom it was about ("Захарова назвала провокацией заявление МИД Эстонии")
@@ -331,10 +332,10 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
     speakers = [o for o in mentions if o is not m and o.kind in {"official", "person"}]
     # a name set off by a comma before its cue speaks even when the medium it told comes next
     # ("Dmytro Pletenchuk, told the Kyiv Independent"), and a network posted on never speaks
-    appositive_name = m.kind in {"official", "person"} and re.fullmatch(r"\s*,\s*", text[m.end : cue[0]]) is not None
+    appositive_name = m.kind in {"official", "person"} and _COMMA.fullmatch(text, m.end, cue[0]) is not None
     after = any(0 <= o.start - cue[1] <= PERSON_NEAR and not re.search(r"[,;:.]", text[cue[1] : o.start])
                 for o in mentions if o is not m and o.kind not in {"role", "channel"}
-                and not (appositive_name and _channel_of_cue(o, text)))
+                and not (appositive_name and o in through))
     # "The Commission proposed sanctions, Commission President Ursula von der Leyen said", and a
     # name set off by commas right after the body it speaks for ("A spokesperson for the Southern
     # Defence Forces, Dmytro Pletenchuk, told")
@@ -408,7 +409,7 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
                     continue
             if m.kind in {"institution", BODY} and _affiliation(m, inside, text):
                 continue
-            if near is not None and m.kind != "channel" and _reported(m, near, text, mentions):
+            if near is not None and m.kind != "channel" and _reported(m, near, text, mentions, through):
                 continue
             close = near is not None and _gap(m, near) <= NEAR
             if near is not None and not close and any(o is not m and o.kind != "role" and _gap(o, near) <= PERSON_NEAR
