@@ -43,6 +43,12 @@ _REPORTED_BY_QUOTED = re.compile(
     r"\s+[«“„](?P<name>[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[\w'’.-]+){0,2})[»”“]")
 
 
+# An interview given in Russian or Ukrainian ("в интервью", "в ексклюзивному інтерв'ю"), and where an
+# English medium's name ends: punctuation, "that", or a preposition or time word after it.
+_IN_INTERVIEW = r"в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)"
+_MEDIUM_END = r"[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|$"
+
+
 # A medium named before the kind of channel it runs ("the Astra Telegram channel said").
 _RUNS_CHANNEL = re.compile(
     r"(?<!\w)the\s+(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)\s+(?=(?:Telegram|YouTube|VK)\s+channel)")
@@ -52,8 +58,7 @@ _RUNS_CHANNEL = re.compile(
 # ("в интервью «Российской газете»", "інтерв'ю «Дзеркалу тижня»", "пресс-служба «Газпрома»"): a
 # medium, or a body that counts next to its cue. The name keeps the case it is written in.
 _QUOTED_AFTER = re.compile(
-    r"(?<!\w)(?i:(?P<interview>в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)|интервю за|в эфире|в ефірі"
-    r"|в ефира на)"
+    r"(?<!\w)(?i:(?P<interview>" + _IN_INTERVIEW + r"|интервю за|в эфире|в ефірі|в ефира на)"
     r"|(?:пресс-служб|прес-служб|пресслужб|пресцентър)\w*(?:\s+на)?)"
     r"\s+[«“„](?P<name>[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[\w'’.-]+){0,2})[»”“]")
 
@@ -63,7 +68,7 @@ _QUOTED_AFTER = re.compile(
 # ARD", "розповіла Voice of America"): a medium. A person the interview was with, or who was told,
 # would be spelled in Cyrillic, and in words, not capitals.
 _INTERVIEWED_BY = re.compile(
-    r"(?<!\w)(?i:в (?:эксклюзивном |ексклюзивному )?(?:интервью|інтерв['’]?ю)|(?:в )?интервю за|в эфире|в ефірі"
+    r"(?<!\w)(?i:" + _IN_INTERVIEW + r"|(?:в )?интервю за|в эфире|в ефірі"
     r"|(?:каза|заяви|разказа|сподели|призна)\w{0,3}\s+пред|(?:рассказал|сказал|розповіл|розповів|сказав|заявил|заявив)\w{0,2})"
     r"\s+[«“„]?(?P<name>[A-Z][\w&.-]*(?:\s+(?:of\s+)?[A-Z][\w&.-]*){0,2}|[A-ZА-ЯЁІЇЄҐ]{2,6}(?!\w))")
 
@@ -75,7 +80,7 @@ _TOLD_MEDIUM = re.compile(
     r"(?<!\w)(?i:told|speaking to|talking to|in an interview with|in comments to|speaking on|appearing on)"
     r"\s+(?:the\s+)?"
     r"(?P<name>[A-Z][A-Z\d]{1,6}(?!\w)|(?:[A-Z][\w&.-]*\s+){1,2}(?:Television|TV|Radio|News|Broadcasting))"
-    r"(?=['’]s\s|\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|$))")
+    r"(?=['’]s\s|\s*(?:" + _MEDIUM_END + r"))")
 
 # What an English speaker gave an interview or comments to, when it is one capitalised word, or two
 # with a foreign article ("in an interview with Rzeczpospolita", "in comments to Le Monde"): a
@@ -84,7 +89,7 @@ _TOLD_MEDIUM = re.compile(
 _INTERVIEW_MEDIUM = re.compile(
     r"(?<!\w)(?i:in an? (?:exclusive )?interview with|in (?:an? )?(?:exclusive )?(?:comments|remarks) to)\s+"
     r"(?P<name>(?:(?:Le|La|Les|Die|Der|Das|El|Il|De|Het)\s+)?[A-Z][\w&.-]*[\w&])"
-    r"(?=\s*(?:[,.;:]|that\b|on\b|in\b|at\b|late\b|earlier\b|last\b|published\b|$))")
+    r"(?=\s*(?:" + _MEDIUM_END + r"|published\b))")
 
 
 def described(text: str, known: list[Mention]) -> list[Mention]:
