@@ -971,3 +971,37 @@ def test_fixes_after_held_out_10_hold_in_general() -> None:
 ])
 def test_an_interview_given_to_a_medium_in_latin_letters_names_the_channel(text: str, names: list[str]) -> None:
     assert [s.name for s in sources(text)] == names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Трамп часто подчеркивает, что у него хорошие отношения с Москвой.", "Donald Trump"),
+    ("«Мы только начали», — говорит Дмитрий Песков.", "Dmitry Peskov"),
+    ("Президент Володимир Зеленський заявляє, що Київ готовий до переговорів.", "Volodymyr Zelensky"),
+    ("Росія не припиняє обстріли, каже Володимир Зеленський.", "Volodymyr Zelensky"),
+    ("Лондон няма да запази достъпа си до пазара, посочва Ройтерс.", "Reuters"),
+    ("Войната ще продължи, казва Владимир Путин.", "Vladimir Putin"),
+    ("Kyiv needs more air defence, Zelensky says.", "Volodymyr Zelensky"),
+    ("Путин признал, что переговоры зашли в тупик.", "Vladimir Putin"),
+])
+def test_verbs_of_saying_in_both_aspects_and_the_present_are_cues(text: str, name: str) -> None:
+    assert [s.name for s in sources(text)] == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "Штаб Трампа заявил, что будет требовать пересчёта голосов.",
+    "Адміністрація Трампа заявила про коротший термін продовження угоди.",
+    "Trump's campaign said the count was rigged.",
+    "Пресс-секретарь Путина заявил, что встречи не будет.",
+    "Пенс объяснил Трампу, почему не выйдет изменить результаты.",
+    "Болсонаро е един от последните лидери, признали победата на Байдън.",
+    "Ще говорят и министърът на търговията Лиъм Фокс и Дейвид Лидингтън.",
+])
+def test_whose_staff_spoke_whom_someone_spoke_to_and_recognition_are_no_speakers(text: str) -> None:
+    assert not {"Donald Trump", "Vladimir Putin", "Joe Biden"} & {s.name for s in sources(text)}
+    assert not any("Fox" in s.name or "Foks" in s.name for s in sources(text))
+
+
+def test_a_speaker_after_the_owner_of_a_title_still_speaks() -> None:
+    assert [s.name for s in sources("Пресс-секретарь Путина Дмитрий Песков заявил, что встречи не будет.")] == [
+        "Dmitry Peskov"]
+    assert [s.name for s in sources("Сергей Шойгу сказал, что армия готова.")] == ["Sergei Shoigu"]

@@ -43,15 +43,34 @@ from .people import given_start, people, someone_else
 from .titles import TITLE_RE, appositive, title_start
 from .translit import cyrillic_language
 
-_SAYING_TOO = (r"добавил\w*|указал\w*|напомнил\w*|констатировал\w*|дода(?:в|ла|ли)|нагада(?:в|ла|ли)|подчерта(?:ха)?"
-               r"|обясни(?:ха)?|допълни(?:ха)?|коментира(?:ха)?|отбеляза(?:ха)?|добави(?:ха)?|напомни(?:ха)?")
+# Verbs of saying that also mean something else ("добавил в санкционные списки", "признал Крым",
+# "ответил ударом", "отбелязаха Деня", "Нагадаємо", "сподели снимка"), in both aspects.
+# Verbs of saying that also mean something else ("добавил в санкционные списки", "ответил ударом",
+# "прокомментировала отставку главы МИД", "отбелязаха Деня", "Нагадаємо", "сподели снимка"), in both
+# aspects and only their finite forms ("предупреждавайки" is no statement).
+_FINITE = r"(?:ет|ют|л|ла|ли)"
+_SAYING_TOO = (r"добавил\w*|добавля" + _FINITE + r"|указал\w*|указыва" + _FINITE + r"|напомнил\w*|напомина" + _FINITE
+               + r"|констатировал\w*|констатиру(?:ет|ют)|предупредил\w*|предупрежда" + _FINITE
+               + r"|ответил\w*|отвеча(?:ет|ют)|завер(?:ил|ила|или|яет|яют)|настаива(?:ет|ют|л|ла|ли)"
+               r"|прокомментировал\w*|комментиру(?:ет|ют)"
+               r"|дода(?:в|ла|ли|[єю]|ють)|нагаду(?:є|ють)|нагада(?:в|ла|ли)|попере(?:див|дила|дили|джа(?:є|ють|в|ла|ли))"
+               r"|відпові(?:в|ла|ли|да(?:є|ють))|запевн(?:ив|ила|или|ює|юють)|наполяга(?:є|ють|в|ла|ли)|зауважу(?:є|ють)"
+               r"|прокоментува(?:в|ла|ли)|коментую(?:ть)?"
+               r"|подчерта(?:ха|ва|ват)?|обясн(?:и|иха|ява|яват)|допъл(?:ни|ниха|ва|ват)|коментира(?:ха|т)?"
+               r"|отбеляз(?:а|аха|ва|ват)|добави(?:ха)?|напомн(?:и|иха|я|ят)|отговори(?:ха)?"
+               r"|увери(?:ха)?|настоя(?:ха|ва|ват)?|сподели(?:ха)?")
+# Verbs of saying that more often mean recognising ("признал Крым", "визнав незалежність", "признали
+# победата"): cues only before "that".
+_SAYING_THAT = r"призна(?:л|ла|ли|[её]т|ют)|визна(?:в|ла|ли|є|ють)|призна(?:ха|ва|ват)?"
 _CUES = [
     # English
     r"as quoted by", r"quoted by", r"according to", r"citing", r"cited", r"quoting", r"as saying",
     r"(?:said|says|say|told|reported|reports|announced|stated|wrote|posted|added|confirmed|claimed|denied"
     r"|warned|specified|informed|noted|tweeted|declared|insisted|accused|critici[sz]ed|condemned|published|claims"
     r"|stressed|emphasi[sz]ed|explained|underlined|pointed out|acknowledged|admitted|argued|reiterated|asserted"
-    r"|remarked|commented)",
+    r"|remarked|commented|replied|responded|revealed|disclosed|alleged|recalled"
+    r"|(?:say|tell|report|announce|state|write|add|confirm|denie|warn|note|insist|stress|emphasi[sz]e"
+    r"|explain|underline|acknowledge|admit|argue|reiterate|assert|remark|comment|post)s)",
     # claims and polls: "Bild твърди, че", "утверждает Bloomberg", "проучване на", "опрос CNN" (not "утверждать"
     # "to approve", the adjective "твърди" "firm", nor whoever leads "в опросах" "in the polls")
     r"утвержда(?:ет|ют|л|ла|ли)", r"стверджу\w*",
@@ -62,13 +81,19 @@ _CUES = [
     r"пишет", r"цитиру\w*", r"заяви\w*", r"отметил\w*", r"написал\w*", r"рассказал\w*", r"уточнил\w*",
     r"подтверди\w*", r"по словам", r"объявил\w*", r"информиру\w*", r"сказал\w*", r"отказался комментировать",
     r"назвал\w*", r"обвинил\w*", r"раскритиковал\w*", r"опубликова\w*",
-    r"подчеркну\w*", r"пояснил\w*", r"стало известно", r"приводит(?=\s+(?-i:[А-ЯA-Z«\"„]))",
+    r"подчеркну\w*", r"пояснил\w*", r"стало известно",
+    # the imperfective of the verbs above ("заявляет", "отмечают", "поясняет") and "говорит"
+    r"заявля(?:ет|ют|л|ла|ли)", r"отмеча(?:ет|ют|ется|л|ла|ли)", r"подч[её]ркива(?:ет|ют|ется|л|ла|ли)",
+    r"поясня(?:ет|ют|л|ла|ли)", r"уточня(?:ет|ют|ется|л|ла|ли)", r"объясн(?:ил|ила|или|яет|яют)",
+    r"(?<!ще\s)говор(?:ит|ят|ил|ила|или)", r"приводит(?=\s+(?-i:[А-ЯA-Z«\"„]))",
     r"declined to comment",
     # Ukrainian
     r"повідом\w*", r"переда[єє]", r"передал\w*", r"за даними", r"з посиланням на", r"як пише", r"пише",
     r"цитує", r"інформу\w*", r"заяви\w*", r"зазнач\w*", r"написа\w*", r"розпові\w*", r"уточни\w*", r"підтверди\w*",
     r"за словами", r"оголоси\w*", r"сказа\w*", r"відмовився коментувати", r"назва\w*", r"звинуват\w*",
     r"розкритикува\w*", r"опублікува\w*", r"наголоси\w*", r"підкресли\w*", r"поясни(?:в|ла|ли)",
+    r"заявля(?:є|ють|в|ла|ли)", r"наголошу(?:є|ють|ється)", r"підкреслю(?:є|ють|ється)", r"поясню(?:є|ють)",
+    r"уточню(?:є|ють)", r"(?<!да\s)каж(?:е|уть)", r"казав|казала|казали", r"зауважи(?:в|ла|ли)",
     # assessments and data: "British intelligence believes", "ISW assesses", "сочат данни на НСИ"
     r"believes?", r"assess(?:es|ed)?", r"estimates?", r"estimated", r"data from", r"figures from",
     r"(?:analy[sz]ed|reviewed|verified|obtained|seen|geolocated|compiled|counted) by",
@@ -90,14 +115,15 @@ _CUES = [
     r"разказ\w*", r"(?:в )?интервю", r"пред",
     # Bulgarian
     r"съобщ\w*", r"според", r"по думите на", r"цитиран\w* от", r"цитира\w*", r"каза", r"написа\w*", r"обяви\w*",
-    r"потвърди\w*", r"информира\w*",
+    r"потвърди\w*", r"информира\w*", r"потвърждава(?:т)?", r"заявява(?:т)?", r"казва(?:т)?", r"уточнява(?:т)?",
+    r"посочва(?:т)?", r"изтък(?:на|наха|ва|ват)",
     r"заяви\w*", r"уточни\w*", r"предаде\w*", r"отказа да коментира",
     r"предупреди\w*(?=,?\s+(?:че|за)(?!\w))",  # "warned that", not "warned the prime minister"
     r"обвини\w*", r"нарече\w*", r"осъди\w*", r"разкритикува\w*", r"публикува\w*",
     # verbs of saying that also mean something else ("добавил в санкционные списки", "отбелязаха Деня на
     # ветераните", "Нагадаємо"): cues only before "that" or right after a quotation, a comma or "как"
     r"(?:(?<=[,“”\"»—–]\s)|(?<=как\s))(?:" + _SAYING_TOO + r")",
-    r"(?:" + _SAYING_TOO + r")(?=,?\s+(?:что|що|че|that)(?!\w))",
+    r"(?:" + _SAYING_TOO + "|" + _SAYING_THAT + r")(?=,?\s+(?:что|що|че|that)(?!\w))",
 ]
 _CUE_RE = re.compile(r"(?<!\w)(?:" + "|".join(_CUES) + r")(?!\w)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”»’)]*)\s+(?=[\"'“«‘(]?[A-ZА-ЯЁІЇЄҐ])")
@@ -361,6 +387,36 @@ def names_in(text: str, table: AliasTable) -> tuple[list[Mention], list[Mention]
     return places, mentions, named
 
 
+# A person named right after those who speak for them is whose they are, not who speaks ("Штаб Трампа
+# заявил", "пресс-секретарь Путина Дмитрий Песков", "щабът на Тръмп", "Trump's campaign said").
+# Nouns that never stand before their own holder's name, and (_OWNER_TITLE) titles that do ("пресс-секретарь
+# Стефан Дюжаррик"): after those a person is the owner only when "на" or a genitive one-word name says so.
+_OWNER_AFTER = re.compile(
+    r"(?<!\w)(?:штаб|кампани|команд[аыиоуі]|сторонник|прихильник|окружени|оточенн|соратник|щаб|екип"
+    r"|привърженици|сын|син|дочь|донька|семь|сім)\w*(?:\s+на)?\s+$", re.IGNORECASE)
+_OWNER_TITLE = re.compile(
+    r"(?<!\w)(?:администраци|адміністраці|офис|офіс|советник|радник|помощник|помічник|пресс-секретар|прес-секретар"
+    r"|прессекретар|представител|представник|говорител|адвокат|юрист|съветник)\w*(\s+на)?\s+$", re.IGNORECASE)
+_GENITIVE = re.compile(r"[А-ЯЁІЇЄа-яёіїє]+(?:[ая]|ого|его)$")
+_OWNED = re.compile(r"['’]s\s+(?:[a-z-]+\s+)?(?:campaign|administration|team|lawyers?|attorneys?|spokes\w+"
+                    r"|son|daughter|wife|office|allies|supporters|aides?|advis[eo]rs?|press secretary"
+                    r"|representatives?|envoy|camp)(?!\w)")
+# A Cyrillic name in the dative or a woman's in the accusative ("объяснил Трампу", "сказал Зеленскому",
+# "назвала Захарову") is whom someone spoke to or of; a name whose own ending is "-u" ("Шойгу") is not declined.
+_ADDRESSED = re.compile(r"(?:ому|ему|ові|еві|[бвгджзклмнпрстфхцчшщ][уюУЮ])$")
+
+
+def _silent(text: str, m: Mention) -> bool:
+    """True when a named person cannot be the speaker: an owner of who speaks or an addressee."""
+    start = given_start(text, m.start)
+    if _OWNER_AFTER.search(text, max(0, start - 30), start) or _OWNED.match(text, m.end):
+        return True
+    title = _OWNER_TITLE.search(text, max(0, start - 30), start)
+    if title and (title[1] or (_GENITIVE.fullmatch(text, m.start, m.end) and not m.name.lower().endswith("a"))):
+        return True
+    return bool(_ADDRESSED.search(text[m.start : m.end])) and not m.name.lower().endswith("u")
+
+
 def _titled(text: str, m: Mention, speakers: list[Mention], bodies: list[Mention]) -> int:
     """Where the speaker's title begins, across the body it names ("говорителя на украинските
     военноморски сили Дмитро Плетенчук"); a title never reaches back over another speaker
@@ -383,6 +439,8 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
     table = table or registry()
     if mentions is None or people is None:
         _, mentions, people = names_in(text, table)
+    people = [m for m in people if not _silent(text, m)]
+    mentions = [m for m in mentions if m.kind != "official" or not _silent(text, m)]
     speakers = [m for m in mentions if m.kind == "official"] + people
     bodies = [m for m in mentions if m.kind in {"institution", BODY}]
     mentions = sorted([replace(m, start=_titled(text, m, speakers, bodies)) if m.kind == "official" else m
