@@ -63,6 +63,10 @@ _SAYING_TOO = (r"добавил\w*|добавля" + _FINITE + r"|указал\w
 # победата"): cues only before "that".
 _SAYING_THAT = r"призна(?:л|ла|ли|[её]т|ют)|визна(?:в|ла|ли|є|ють)|призна(?:ха|ва|ват)?"
 _CUES = [
+    # told reporters, as one cue (first: the alternation takes the first that matches), so that a speaker
+    # after it stands next to it ("Това каза пред журналисти в Брюксел … Кая Калас")
+    r"(?:каза|заяви|съобщи|обяви)(?:ха)?\s+пред\s+(?:журналист\w*|медиите)",
+    r"(?:заявил|сказал|сообщил|рассказал|заявив|сказав|повідомив|розповів)\w{0,2}\s+(?:журналистам|журналістам)",
     # English
     r"as quoted by", r"quoted by", r"according to", r"citing", r"cited", r"quoting", r"as saying",
     r"(?:said|says|say|told|reported|reports|announced|stated|wrote|posted|added|confirmed|claimed|denied"
@@ -325,6 +329,21 @@ def _affiliation(m: Mention, others: list[Mention], text: str) -> bool:
 
 
 _ACCORDING = re.compile(r"(?i:according to(?: the)?|според|согласно|по данным|за даними|згідно з)\s+$")
+_OWNED_THING = re.compile(r"(?<!\w)[a-zа-яёіїєґ]{4,}\s+(?:на|of)[\s«\"„“']*$")
+# Unnamed who take a cue as their own ("Polish media reported", "сообщают СМИ", "съобщиха медиите").
+_UNNAMED = re.compile(r"(?<!\w)(?i:media|press reports|СМИ|ЗМІ|медии(?:те)?|медиите)(?!\w)")
+
+
+def _unnamed_speaker(text: str, cue: tuple[int, int], lo: int, hi: int) -> bool:
+    """True when unnamed media stand right next to the cue, no quotation between ("…, Polish media
+    reported", not "…просто проверете медиите", написа Тръмп")."""
+    for u in _UNNAMED.finditer(text, max(lo, cue[0] - PERSON_NEAR), min(hi, cue[1] + PERSON_NEAR)):
+        between = text[min(u.end(), cue[1]) : max(u.start(), cue[0])]
+        if not re.search(r"[«»\"“”„]", between):
+            return True
+    return False
+
+
 _THAT = re.compile(r"(?<!\w)(?:that|что|чтобы|що|щоб|че)(?!\w)", re.IGNORECASE)
 
 
@@ -352,7 +371,9 @@ def _reported(m: Mention, cue: tuple[int, int], text: str, mentions: list[Mentio
         # "Как пишет издание The Insider, ФСБ задержала…": the cue's source came first, then a comma
         taken = any(o is not m and o.kind != "role" and cue[1] <= o.start and o.end <= m.start
                     and re.fullmatch(r"[»\"”]?\s*,\s*", text[o.end : m.start]) for o in mentions)
-        return bool(_THAT.search(text[cue[1] : m.start])) or (spoken and m.kind != "agency") or taken
+        # a medium right after a noun is whose that thing is ("отказа да коментира информацията на Блумбърг")
+        owned = bool(_OWNED_THING.search(text, cue[1], m.start))
+        return bool(_THAT.search(text[cue[1] : m.start])) or (spoken and (m.kind != "agency" or owned)) or taken
     if "," not in text[m.end : cue[0]] or _CITING_CUE.fullmatch(text, cue[0], cue[1]):
         return False  # next to its cue, or the one citing ("Reuters, citing minister Sybiha, said")
     speakers = [o for o in mentions if o is not m and o.kind in {"official", "person"}]
@@ -473,6 +494,8 @@ def sources(text: str, table: AliasTable | None = None, mentions: list[Mention] 
             if near is not None and not close and any(o is not m and o.kind != "role" and _gap(o, near) <= PERSON_NEAR
                                                       for o in inside):
                 continue  # far from a cue that has its own source ("По данным ФСБ, … передававший СБУ координаты")
+            if near is not None and _gap(m, near) > PERSON_NEAR and _unnamed_speaker(text, near, lo, hi):
+                continue  # away from a cue whose source is unnamed ("…, Polish media reported")
             span = (min(near[0], m.start), max(near[1], m.end)) if near and close else (m.start, m.end)
             cited.append((m, span, "source"))
     cited.sort(key=lambda c: c[1][0])

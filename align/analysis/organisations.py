@@ -21,6 +21,7 @@ from .translit import CYRILLIC, latin_name
 # What a medium or a company the tables do not list is called before its name ("broadcaster Yle
 # reported", "state energy company Energocom said", "пише видання «Схеми»", "компания «Лукойл»").
 _MEDIUM_WORDS = (r"broadcaster|newspaper|news agency|news site|news outlet|outlet|website|TV channel|daily|magazine"
+                 r"|(?-i:radio|television)"
                  r"|издани\w*|газет\w*|телеканал\w*|радиостанци\w*|портал\w*|виданн\w*|радіостанці\w*"
                  r"|вестник\w*|телевизия(?:та)?|медията|(?:Telegram|телеграм|телеграмм)-канал\w*|радио|радіо"
                  r"|агенци\w*|агентств\w*|журнал(?:а|у|ом|е|і)?|списание(?:то)?")

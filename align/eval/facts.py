@@ -19,7 +19,8 @@ HELD_OUT = ("facts.jsonl", "facts-heldout.jsonl", "facts-heldout-2.jsonl", "fact
             "facts-heldout-6.jsonl", "facts-heldout-7.jsonl", "facts-heldout-8.jsonl", "facts-heldout-9.jsonl",
             "facts-heldout-10.jsonl", "facts-heldout-11.jsonl",
             "facts-heldout-12.jsonl", "facts-heldout-13.jsonl", "facts-heldout-14.jsonl",
-            "facts-heldout-15.jsonl", "facts-heldout-16.jsonl", "facts-heldout-17.jsonl", "facts-heldout-18.jsonl")
+            "facts-heldout-15.jsonl", "facts-heldout-16.jsonl", "facts-heldout-17.jsonl", "facts-heldout-18.jsonl",
+            "facts-heldout-19.jsonl")
 
 
 def predicted_fields(text: str) -> dict[str, list[Any]]:
@@ -71,7 +72,8 @@ def eval_facts(folder: Path = LABELLED) -> list[tuple[str, ...]]:
     (after programmes spoken on, claims and polls froze) and ``facts-heldout-16.jsonl`` (after
     compound number words and bodies owned by another froze) and ``facts-heldout-17.jsonl`` (after
     reporters on the spot and broadcasts inside asides froze) and ``facts-heldout-18.jsonl`` (after
-    Bulgarian claims and networks that never speak froze)."""
+    Bulgarian claims and networks that never speak froze) and ``facts-heldout-19.jsonl`` (after verbs of
+    saying in both aspects, owners and addressees froze)."""
     out: list[tuple[str, ...]] = []
     for name in HELD_OUT:
         path = folder / name
