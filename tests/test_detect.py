@@ -63,8 +63,9 @@ def test_build_detects_a_one_segment_article_once(app: Align, tmp_path: Path, mo
     import align.pipeline
     import align.text.detect as detection
 
-    texts = {"a": "Над Києвом уночі збили шість дронів, повідомили в міській адміністрації.",
-             "b": "Над Москвой ночью сбиты шесть беспилотников, сообщил мэр города."}
+    # Bulgarian and English: texts whose alphabet alone does not decide, so they are scored
+    texts = {"a": "Над Киев през нощта бяха свалени шест дрона, съобщиха от градската администрация.",
+             "b": "Six drones were shot down over Moscow overnight, the city's mayor said."}
     scored: list[str] = []
     real_scores = detection._scores
     monkeypatch.setattr(detection, "_scores", lambda text, *rest: scored.append(text) or real_scores(text, *rest))
@@ -78,7 +79,7 @@ def test_build_detects_a_one_segment_article_once(app: Align, tmp_path: Path, mo
     scored.clear()  # ingest detects for its outlet summary; the build is what is counted
     app.build()
     assert sorted(scored) == sorted(texts.values())
-    assert {s.article_id: s.lang for s in app.store.segments()} == {"a": "uk", "b": "ru"}
+    assert {s.article_id: s.lang for s in app.store.segments()} == {"a": "bg", "b": "en"}
 
 
 def test_a_long_text_is_scored_on_its_opening(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,9 +99,23 @@ def test_a_long_text_is_scored_on_its_opening(monkeypatch: pytest.MonkeyPatch) -
     seen: list[str] = []
     real_lingua = detection._lingua
     monkeypatch.setattr(detection, "_lingua", lambda codes: Counting(real_lingua(codes)))
-    article = "Над Києвом уночі збили шість дронів, повідомили в міській адміністрації. " * 100
-    assert detection.detect.__wrapped__(article).lang == "uk"
+    article = "Над Киев през нощта бяха свалени шест дрона, съобщиха от градската администрация. " * 100
+    assert detection.detect.__wrapped__(article).lang == "bg"
     assert len(seen) == 1 and len(seen[0]) <= Settings.detect_chars < len(article)
     assert article.startswith(seen[0]) and article[len(seen[0])] == " "  # a whole word last
-    short = "Над Москвой ночью сбиты шесть беспилотников, сообщил мэр города."
-    assert detection.detect.__wrapped__(short).lang == "ru" and seen[-1] == short
+    short = "Над Киев през нощта бяха свалени шест дрона."
+    assert detection.detect.__wrapped__(short).lang == "bg" and seen[-1] == short
+
+
+def test_an_alphabet_that_leaves_one_language_decides_without_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
+    import align.text.detect as detect_module
+
+    texts = {"uk": "Україна отримає ще дві системи ППО, повідомив міністр у своєму зверненні.",
+             "ru": "Вчера вечером в Москве прошли выборы, результаты объявят в пятницу."}
+    scored = {lang: detect_module._scores(t, detect_module._CYRILLIC, detect_module._CYRILLIC) for lang, t in texts.items()}
+    for lang, scores in scored.items():  # what scoring every look-alike would have said
+        assert max(scores, key=lambda k: scores[k]) == lang
+    monkeypatch.setattr(detect_module, "_scores", lambda *a: pytest.fail("scored a text its alphabet decides"))
+    for lang, text in texts.items():
+        found = detect_module.detect.__wrapped__(text)
+        assert (found.lang, found.code, found.confidence) == (lang, lang, 1.0)

@@ -73,7 +73,10 @@ def detect(text: str) -> Detection:
     latin = sum(n for c, n in letters.items() if c.isascii() or "\u00c0" <= c <= "\u024f")
     in_cyrillic = sum(cyrillic.values())
     if in_cyrillic >= latin and in_cyrillic >= count * 0.3:
-        scores = _scores(text, _admissible(cyrillic), _CYRILLIC)
+        candidates = _admissible(cyrillic)
+        if len(candidates) == 1:  # the alphabet has decided (Ukrainian "ї", Russian "ы"): nothing to score
+            return Detection(candidates[0] if candidates[0] in TARGETS else "other", candidates[0], 1.0)
+        scores = _scores(text, candidates, _CYRILLIC)
     elif latin >= count * 0.5:
         scores = _scores(text, _LATIN, _LATIN)
     else:
