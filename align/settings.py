@@ -47,7 +47,7 @@ class Settings:
     query_cache_size: int = _setting(4096, "Query vectors search keeps (least recently used dropped).")
     embed_batch_segments: int = _setting(32, "Segments embedded (and stored) per transaction by align build.")
     embed_batch_segments_by_length: int = _setting(
-        512, "Segments per embedding call of align build for an embedder that batches by length (e5-torch): "
+        2048, "Segments per embedding call of align build for an embedder that batches by length (e5-torch): "
              "fewer, larger calls pad less; stored per embed_batch_segments all the same.")
     sources_file: Path = _setting(
         Path(""), "TOML file of extra sources and aliases: [[sources]] name, kind, aliases."

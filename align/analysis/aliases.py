@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
@@ -62,6 +61,41 @@ class Entry:
         return anchor if len(anchor) >= 2 and anchor.lower() == anchor.upper().lower() else ""
 
 
+    @functools.cached_property
+    def needle(self) -> str:
+        """For an entry without an anchor ("(?:the )?mayor"): the longest lower-cased literal run
+        outside the pattern's groups, classes and repeats, which every match contains ('' when none
+        of three letters exists); a substring test then skips the regex scan for texts without it."""
+        body = self.pattern.pattern.removeprefix(_LEAD)
+        runs: list[str] = []
+        run: list[str] = []
+        depth, i = 0, 0
+        while i < len(body):
+            ch = body[i]
+            plain = depth == 0 and (ch.isalnum() or ch == " ")
+            if plain and i + 1 < len(body) and body[i + 1] in "?*{+":
+                plain = False
+            if plain:
+                run.append(ch)
+            else:
+                runs.append("".join(run))
+                run = []
+                if ch == "\\":
+                    i += 1  # an escape: the next character is not plain text either
+                elif ch == "{":
+                    i = body.find("}", i)  # a repeat count is no text
+                elif ch == "|" and depth == 0:
+                    return ""  # alternatives at the top: no run is in every match
+                elif ch in "([":
+                    depth += 1
+                elif ch in ")]":
+                    depth -= 1
+            i += 1
+        runs.append("".join(run))
+        needle = max(runs, key=len).strip().lower()
+        return needle if len(needle) >= 3 else ""
+
+
 @dataclass(frozen=True)
 class Mention:
     name: str
@@ -99,14 +133,19 @@ def _start(anchor: str) -> str:
     return anchor.split(" ")[0][:_START]
 
 
-def _at_anchor(entry: Entry, text: str, lowered: str) -> Iterator[re.Match[str]]:
-    """The entry's matches, tried only where its anchor occurs (every match starts with it)."""
-    pos = lowered.find(entry.anchor)
-    while pos >= 0:
-        m = entry.pattern.match(text, pos)
-        if m:
-            yield m
-        pos = lowered.find(entry.anchor, m.end() if m else pos + 1)
+@functools.lru_cache(maxsize=64)
+def _word_starts(lowered: str) -> dict[str, list[int]]:
+    """Where the words of a (lower-cased) text start, by each of their first ``_START`` prefixes.
+
+    A mention begins at a word's start (see ``_LEAD``) with its entry's anchor, so an entry need
+    only be tried at the starts of the words its anchor's opening begins: no scan of the text per
+    entry, and no try in the middle of a word, which ``_LEAD`` would refuse anyway."""
+    starts: dict[str, list[int]] = {}
+    for m in _TOKEN_RE.finditer(lowered):
+        word, at = m.group(0), m.start()
+        for n in range(1, min(len(word), _START) + 1):
+            starts.setdefault(word[:n], []).append(at)
+    return starts
 
 
 def tsv_rows(text: str, source: str, columns: tuple[str, ...]) -> list[tuple[int, list[str]]]:
@@ -197,22 +236,44 @@ class AliasTable:
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions, longest first where they overlap, in text order."""
+        return list(_found(self, text))
+
+    def _find(self, text: str) -> tuple[Mention, ...]:
         lowered = text.lower()
-        starts = {w[:n] for w in _TOKEN_RE.findall(lowered) for n in range(1, min(len(w), _START) + 1)}
-        candidates = sorted(self._always + [i for s in starts for i in self._by_start.get(s, ())])
-        entries = [self.entries[i] for i in candidates]
-        aligned = len(lowered) == len(text)  # lower() kept every offset (it does but for rare letters)
-        found = [
-            Mention(e.name, e.kind, m.start(), m.end(), m.group(0))
-            for e in entries
-            for m in (_at_anchor(e, text, lowered) if e.anchor and aligned else e.pattern.finditer(text))
-        ]
+        found: list[Mention] = []
+        if len(lowered) == len(text):  # lower() kept every offset (it does but for rare letters)
+            starts = _word_starts(lowered)  # remembered: a profile asks several tables about one text
+            tried = sorted([(i, "") for i in self._always]
+                           + [(i, s) for s in starts for i in self._by_start.get(s, ())])
+            for i, opening in tried:
+                e = self.entries[i]
+                if not opening:
+                    if e.needle in lowered:
+                        found += [Mention(e.name, e.kind, hit.start(), hit.end(), hit.group(0))
+                                  for hit in e.pattern.finditer(text)]
+                    continue
+                end = 0
+                for at in starts[opening]:
+                    if at >= end and lowered.startswith(e.anchor, at) and (hit := e.pattern.match(text, at)):
+                        found.append(Mention(e.name, e.kind, at, hit.end(), hit.group(0)))
+                        end = hit.end()
+        else:
+            found = [Mention(e.name, e.kind, hit.start(), hit.end(), hit.group(0))
+                     for e in self.entries for hit in e.pattern.finditer(text)]
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken: list[Mention] = []
         for m in found:
             if all(m.end <= t.start or m.start >= t.end for t in taken):
                 taken.append(m)
-        return sorted(taken, key=lambda m: m.start)
+        return tuple(sorted(taken, key=lambda m: m.start))
+
+
+@functools.lru_cache(maxsize=32)
+def _found(table: AliasTable, text: str) -> tuple[Mention, ...]:
+    """A table's mentions in one of the last few texts it was asked about: a segment's profile asks
+    the gazetteer and the source table about the same text two or three times each (names, facts,
+    sources), and this is the largest part of a profile's cost."""
+    return table._find(text)
 
 
 @functools.cache

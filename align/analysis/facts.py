@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..text.patterns import ending_at
 from .aliases import AliasTable, Mention, SpannedJson, packaged_table
 from .people import people, someone_else
 from .towns import settlements
@@ -124,6 +125,10 @@ _NUMBER_RE = re.compile(
     r"(?!-(?:й|я|е|є|ї|го|му|ий|ій|ая|ое|ые|ті|тя|та|то|ри|ви|th|st|nd|rd)(?!\w))",  # ordinals: "3-ї бригади", "3-й"
     re.IGNORECASE,
 )
+# A number opens a word (see _NUMBER_RE's look-behind) with a digit or a number word's first letters:
+# the first two letters of its first word, or all of a shorter one ("a hundred", "п'ять").
+_WORD_RE = re.compile(r"\w+")
+_NUMBER_OPENINGS = frozenset(_WORD_RE.match(w)[0][:2].lower() for w in _WORD_VALUE)  # type: ignore[index]
 # Up to two words may stand between a count and its noun ("six Shahed drones"), but never another
 # number: in "23 of 28 drones" the noun is 28's (23 borrows it, see _share_of).
 _NOT_A_NUMBER = rf"(?!(?:\d|(?:{_WORDS})(?!\w)))"
@@ -242,6 +247,21 @@ def _times(text: str) -> list[Fact]:
 _ANOTHER = re.compile(r"(?<!\w)(?i:ще|еще|ещё|още)\s+$")
 
 
+def _numbers(text: str) -> list[re.Match[str]]:
+    """``_NUMBER_RE.finditer(text)``, tried only at the words that can open a number: the pattern
+    tries hundreds of number words in four languages, which at every word of a text was a tenth of a
+    segment's profile."""
+    found: list[re.Match[str]] = []
+    end = 0
+    for word in _WORD_RE.finditer(text):
+        opening = word.group(0)
+        if (word.start() >= end and (opening[0].isdecimal() or opening[:2].lower() in _NUMBER_OPENINGS)
+                and (m := _NUMBER_RE.match(text, word.start()))):
+            found.append(m)
+            end = m.end()
+    return found
+
+
 def _overlaps(span: tuple[int, int], taken: list[Fact]) -> bool:
     return any(span[0] < f.span[1] and f.span[0] < span[1] for f in taken)
 
@@ -274,37 +294,34 @@ def facts(text: str, source_spans: list[tuple[int, int]] | None = None,
         named = places + people(masked, places) + settlements(masked, places)
     taken: list[Fact] = _dates(masked) + _times(masked)
     for m in _YEAR_RE.finditer(masked):
-        counted = _COUNTED_NEXT.match(masked, m.end()) and not _TIME_PREPOSITION.search(masked, 0, m.start())
+        counted = _COUNTED_NEXT.match(masked, m.end()) and not ending_at(_TIME_PREPOSITION, masked, m.start())
         if not _overlaps((m.start(), m.end()), taken) and not counted:
             taken.append(Fact("date", m["y"], m.group(0), (m.start(), m.end())))
     hidden = source_spans or []
-    for m in _NUMBER_RE.finditer(masked):
+    for m in _numbers(masked):
         span = (m.start(), m.end())
         if _overlaps(span, taken) or any(span[0] < b and a < span[1] for a, b in hidden):
             continue
         value = _number_value(m["num"], m["scale"])
         if value is not None and value < 1 and not m["scale"] and not m["num"][0].isdigit():
             continue  # "половин час": a half without a scale is no count
-        if value is None or (value == 1 and not m["num"].isdigit() and _ANOTHER.search(masked, 0, m.start())):
+        if value is None or (value == 1 and not m["num"].isdigit() and ending_at(_ANOTHER, masked, m.start())):
             continue  # "ще один пункт", "one more checkpoint": another, not a count
-        before, rest = masked[: m.start()], masked[m.end() :]
-        currency = next((c for c, rx in _CUR_AFTER.items() if rx.match(rest)), None)
-        if _CUR_BEFORE.search(before):
-            symbol = _CUR_BEFORE.search(before)
-            assert symbol is not None
+        currency = next((c for c, rx in _CUR_AFTER.items() if rx.match(masked, m.end())), None)
+        if symbol := ending_at(_CUR_BEFORE, masked, m.start()):
             currency = next(c for c, rx in _CUR_AFTER.items() if rx.match(symbol.group(0).strip()))
             span = (symbol.start(), span[1])
         elif currency:
-            match = _CUR_AFTER[currency].match(rest)
+            match = _CUR_AFTER[currency].match(masked, m.end())
             assert match is not None
-            span = (span[0], m.end() + match.end())
+            span = (span[0], match.end())
         if currency:
             taken.append(Fact("money", {"amount": _clean_number(value), "currency": currency},
                               text[span[0] : span[1]], span))
             continue
-        unit = next(((u, rx.match(rest)) for u, rx in _UNIT_RE.items() if rx.match(rest)), None)
-        if unit and unit[1] is not None:
-            end = m.end() + unit[1].end()
+        unit = next(((u, found) for u, rx in _UNIT_RE.items() if (found := rx.match(masked, m.end()))), None)
+        if unit:
+            end = unit[1].end()
             taken.append(Fact("quantity", {"n": _clean_number(value), "unit": unit[0]}, text[span[0] : end],
                               (span[0], end)))
         elif value != 1 or m["num"].isdigit():

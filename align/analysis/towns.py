@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ..text.patterns import ending_at
 from .aliases import Mention
 from .entities import _NOT_NAMES
 from .institutions import countries
@@ -50,6 +51,7 @@ _PLACED_RE = re.compile(
     r"|(?<![\w-])(?P<air>[A-Z][a-z'’-]{2,})\s+(?:airports?|air ?base|airfield|(?:oil )?refinery|seaport)(?!\w)"
     r"|(?<!\w)" + _CYR_PLACE_PREPOSITION + r"\s+(?P<cyr>" + _CYR_TOWN + r")")
 _AFTER_PREPOSITION = re.compile(r"(?<!\w)(?:in|near|outside|around|" + _CYR_PLACE_PREPOSITION + r")\s+$")
+_NA_BEFORE = re.compile(r"(?i:на)\s+$")
 _NEXT_IN_LIST = re.compile(r"(?:,\s*|\s+(?:and|or|та|і|й|и|или|або)\s+)(?:(?P<en>" + _EN_TOWN + r")|(?P<cyr>"
                            + _CYR_TOWN + r"))")
 # Holidays, bodies and events that follow the same prepositions ("на Рождество", "в Палате
@@ -137,8 +139,8 @@ def placed(text: str, known: list[Mention]) -> list[Mention]:
         town = _town(text, group, *m.span(group), lang, known)
         if town is not None:
             found.append(town)
-    heads = found + [k for k in known if k.kind == "place" and _AFTER_PREPOSITION.search(text, 0, k.start)
-                     and (lang != "bg" or not re.search(r"(?i:на)\s+$", text[: k.start]))]
+    heads = found + [k for k in known if k.kind == "place" and ending_at(_AFTER_PREPOSITION, text, k.start)
+                     and (lang != "bg" or not ending_at(_NA_BEFORE, text, k.start))]
     for head in sorted(heads, key=lambda k: k.start):
         listed = _NEXT_IN_LIST.match(text, head.end)
         group = "en" if listed and listed["en"] else "cyr"
