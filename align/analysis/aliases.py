@@ -95,6 +95,11 @@ class Entry:
         needle = max(runs, key=len).strip().lower()
         return needle if len(needle) >= 3 else ""
 
+    def mentions(self, text: str) -> list[Mention]:
+        """Every match of the pattern in ``text``, scanned from start to end."""
+        return [Mention(self.name, self.kind, hit.start(), hit.end(), hit.group(0))
+                for hit in self.pattern.finditer(text)]
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -249,8 +254,7 @@ class AliasTable:
                 e = self.entries[i]
                 if not opening:
                     if e.needle in lowered:
-                        found += [Mention(e.name, e.kind, hit.start(), hit.end(), hit.group(0))
-                                  for hit in e.pattern.finditer(text)]
+                        found += e.mentions(text)
                     continue
                 end = 0
                 for at in starts[opening]:
@@ -258,8 +262,7 @@ class AliasTable:
                         found.append(Mention(e.name, e.kind, at, hit.end(), hit.group(0)))
                         end = hit.end()
         else:
-            found = [Mention(e.name, e.kind, hit.start(), hit.end(), hit.group(0))
-                     for e in self.entries for hit in e.pattern.finditer(text)]
+            found = [m for e in self.entries for m in e.mentions(text)]
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken: list[Mention] = []
         for m in found:

@@ -165,18 +165,20 @@ _SHORT = 300
 def _preloaded(codes: tuple[str, ...]) -> None:
     """Every model of a family, loaded in parallel: lingua keeps models per process, so the
     detector of ``_lingua`` then finds them loaded. Detection results are the same either way."""
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-    isos = [getattr(IsoCode639_1, c.upper()) for c in codes if hasattr(IsoCode639_1, c.upper())]
-    LanguageDetectorBuilder.from_iso_codes_639_1(*isos).with_preloaded_language_models().build()
+    _builder(codes).with_preloaded_language_models().build()
 
 
 @functools.cache
 def _lingua(codes: tuple[str, ...]) -> Any:
+    return _builder(codes).build()
+
+
+def _builder(codes: tuple[str, ...]) -> Any:
+    """A lingua detector builder for those of ``codes`` lingua knows."""
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     isos = [getattr(IsoCode639_1, c.upper()) for c in codes if hasattr(IsoCode639_1, c.upper())]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos)
 
 
 @functools.cache
